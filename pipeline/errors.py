@@ -1,0 +1,57 @@
+"""Problems with the author's input, reported one line each and all at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or, as a warning, doubtful) in an essay, located in its YAML."""
+
+    file: Path | None
+    line: int | None  # 1-based, as editors count
+    col: int | None
+    key: str  # "sections[2].narration.audio"
+    message: str  # what is wrong, ending with how to fix it
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = [_display(self.file)] if self.file else []
+        if self.line is not None:
+            where.append(str(self.line))
+            if self.col is not None:
+                where.append(str(self.col))
+        prefix = ":".join(where)
+        parts = [p for p in (prefix, self.key) if p]
+        if self.warning:
+            parts.append("warning")
+        return ": ".join([*parts, self.message])
+
+
+class EssayError(Exception):
+    """The input cannot be rendered; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=_order)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class RenderError(Exception):
+    """A tool the pipeline runs (ffmpeg, the rasteriser) failed on input that validated."""
+
+
+def _order(p: Problem) -> tuple:
+    return (str(p.file or ""), p.line or 0, p.col or 0, p.key)
+
+
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel

@@ -1,0 +1,81 @@
+"""The frames of one segment: the shots visible at each frame, crossfaded where they overlap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import cv2
+
+from pipeline.render.plan import SegmentJob, ShotInSegment
+from pipeline.script.model import Card, Still
+from pipeline.visuals.cards import card_planes, overlay
+from pipeline.visuals.stills import StillFrames
+from pipeline.visuals.yuv import FrameBuffer, Planes
+
+
+class _Layer:
+    """One shot's picture at any frame, drawn into a buffer of its own."""
+
+    def __init__(self, shot: ShotInSegment, job: SegmentJob):
+        self.shot = shot
+        self.buffer = FrameBuffer(*job.profile.size)
+        self.drawn_at: int | None = None
+        visual = shot.visual
+        if isinstance(visual, Card):
+            self.still = None
+            _copy(card_planes(visual.svg, job.fonts, job.profile.size), self.buffer.planes)
+        else:
+            assert isinstance(visual, Still)
+            over = (
+                overlay(visual.overlay_svg, job.fonts, job.profile.size)
+                if visual.overlay_svg
+                else None
+            )
+            self.still = StillFrames(visual.image, visual.move, job.profile.size, over)
+            if not self.still.moves:
+                self.still.draw(0.0, self.buffer)
+                self.still = None
+
+    def draw(self, frame: int) -> FrameBuffer:
+        """The picture at `frame`; redrawn only when it changes."""
+        if self.still is not None and frame != self.drawn_at:
+            span = max(1, self.shot.end - self.shot.first - 1)
+            self.still.draw(min(1.0, max(0.0, (frame - self.shot.first) / span)), self.buffer)
+            self.drawn_at = frame
+        return self.buffer
+
+
+def _copy(src: Planes, dst: Planes) -> None:
+    for s, d in zip(src, dst, strict=True):
+        d[...] = s
+
+
+def frames(job: SegmentJob) -> Iterator[memoryview]:
+    """Every frame of the segment as yuv420p bytes, valid until the next is requested."""
+    out = FrameBuffer(*job.profile.size)
+    black = FrameBuffer(*job.profile.size)
+    black.fill()
+    layers: dict[int, _Layer] = {}
+    for f in range(job.frames):
+        visible = [k for k, s in enumerate(job.shots) if s.first <= f < s.end]
+        for k in list(layers):
+            if k not in visible:
+                del layers[k]  # its memory goes as soon as it is off screen
+        if not visible:
+            yield black.data.data
+            continue
+        top = visible[-1]
+        layer = layers.get(top) or layers.setdefault(top, _Layer(job.shots[top], job))
+        picture = layer.draw(f)
+        shot = job.shots[top]
+        if f - shot.first >= shot.fade:
+            yield picture.data.data
+            continue
+        below = black
+        if len(visible) > 1:
+            k = visible[-2]
+            below = (layers.get(k) or layers.setdefault(k, _Layer(job.shots[k], job))).draw(f)
+        alpha = (f - shot.first + 1) / (shot.fade + 1)
+        for a, b, o in zip(below.planes, picture.planes, out.planes, strict=True):
+            cv2.addWeighted(a, 1 - alpha, b, alpha, 0, dst=o)
+        yield out.data.data

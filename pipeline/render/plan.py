@@ -1,0 +1,101 @@
+"""SegmentJobs: what each section's video needs, keyed by a hash of exactly that.
+
+The key covers every input that changes a segment's pixels (image bytes, card SVG, font
+files, moves, frame counts relative to the segment, the profile, the renderer version) and
+nothing else: narration text, subtitles and audio are not in it, so editing them encodes
+no frames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.render.profile import Profile
+from pipeline.script.model import Card, Essay, Still, Visual
+from pipeline.timing.timeline import Timeline
+
+# Bump when the frames produced for the same inputs change (motion maths, colour, blending).
+RENDERER_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ShotInSegment:
+    visual: Visual
+    first: int  # frames relative to the segment's first frame; may be negative
+    end: int  # exclusive; may lie beyond the segment
+    fade: int  # crossfade-in length in frames
+
+
+@dataclass(frozen=True)
+class SegmentJob:
+    section: str
+    index: int
+    frames: int
+    shots: tuple[ShotInSegment, ...]  # in order of first frame
+    profile: Profile
+    fonts: tuple[Path, ...]
+    key: str
+
+
+def plan_segments(essay: Essay, timeline: Timeline, profile: Profile) -> list[SegmentJob]:
+    jobs = []
+    for span in timeline.sections:
+        shots = tuple(
+            ShotInSegment(
+                s.visual,
+                s.first_frame - span.first_frame,
+                s.end_frame - span.first_frame,
+                s.fade_frames,
+            )
+            for s in timeline.shots
+            if s.first_frame < span.end_frame and s.end_frame > span.first_frame
+        )
+        frames = span.end_frame - span.first_frame
+        fonts = essay.settings.fonts
+        key = _key(frames, shots, profile, fonts)
+        jobs.append(SegmentJob(span.id, span.index, frames, shots, profile, fonts, key))
+    return jobs
+
+
+def _key(frames: int, shots: tuple[ShotInSegment, ...], profile: Profile, fonts) -> str:
+    recipe = {
+        "renderer": RENDERER_VERSION,
+        "pipeline": __version__,
+        "profile": asdict(profile),
+        "frames": frames,
+        "fonts": [file_digest(f) for f in fonts],
+        "shots": [
+            {"first": s.first, "end": s.end, "fade": s.fade, **_visual(s.visual)} for s in shots
+        ],
+    }
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _visual(visual: Visual) -> dict:
+    if isinstance(visual, Still):
+        return {
+            "still": file_digest(visual.image),
+            "move": visual.move.model_dump(),
+            "overlay": visual.overlay_svg,
+        }
+    assert isinstance(visual, Card)
+    return {"card": visual.svg}
+
+
+def file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _digest(path: Path, size: int, mtime: int) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,82 @@
+"""Render the segments a build needs, in parallel, reusing every one already in the cache."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.render.cache import Cache
+from pipeline.render.encode import encode_segment
+from pipeline.render.plan import SegmentJob
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    section: str
+    path: Path
+    frames: int
+    reused: bool
+
+
+class Progress:
+    """What the renderer reports; the CLI decides how to show it."""
+
+    def stage(self, name: str) -> None: ...
+    def start(self, todo: Sequence[SegmentJob], reused: Sequence[SegmentJob]) -> None: ...
+    def frame(self, job: SegmentJob) -> None: ...
+    def done(self, job: SegmentJob) -> None: ...
+
+
+def default_jobs() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def render_segments(
+    jobs: Sequence[SegmentJob],
+    cache: Cache,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[SegmentResult]:
+    progress = progress or Progress()
+    todo = [j for j in jobs if not cache.has_segment(j.key)]
+    progress.start(todo, [j for j in jobs if j not in todo])
+    workers = max(1, min(workers or default_jobs(), len(todo) or 1))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    seen = set()
+    unique = [j for j in todo if not (j.key in seen or seen.add(j.key))]
+
+    stop = threading.Event()
+
+    def render(job: SegmentJob) -> None:
+        def on_frame() -> None:
+            if stop.is_set():
+                raise _Stopped
+            progress.frame(job)
+
+        tmp = cache.new_segment_path(job.key)
+        try:
+            encode_segment(job, tmp, threads, on_frame)
+            tmp.replace(cache.segment(job.key))
+        finally:
+            tmp.unlink(missing_ok=True)
+        progress.done(job)
+
+    with ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(render, j) for j in unique]
+        try:
+            wait(futures, return_when=FIRST_EXCEPTION)
+            for future in futures:
+                if future.done() and future.exception():
+                    raise future.exception()
+        except BaseException:
+            stop.set()  # the other workers stop at their next frame
+            raise
+    return [SegmentResult(j.section, cache.segment(j.key), j.frames, j not in todo) for j in jobs]
+
+
+class _Stopped(Exception):
+    """Another segment failed or the user interrupted: stop encoding this one."""

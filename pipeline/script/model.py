@@ -1,0 +1,105 @@
+"""The Essay: what the author wrote, validated, with paths resolved and text rendered.
+
+Every later stage reads only these values. Items a later stage may still find fault with
+(a take that will not decode, say) carry the Origin of the YAML that named them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import Problem
+from pipeline.script.schema import Audio, Move, Subtitles, Timing, Video
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where in the YAML something was written."""
+
+    file: Path | None
+    line: int | None
+    col: int | None
+    key: str
+
+    def problem(self, message: str, *, warning: bool = False) -> Problem:
+        return Problem(self.file, self.line, self.col, self.key, message, warning)
+
+
+@dataclass(frozen=True)
+class Film:
+    title: str
+    year: int
+    director: str
+
+
+@dataclass(frozen=True)
+class Meta:
+    slug: str
+    series: str
+    episode: int
+    title: str
+    film: Film
+    author: str | None
+    date: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Transition:
+    kind: str  # "cut" or "crossfade"
+    duration: float  # seconds; 0 for a cut
+
+
+@dataclass(frozen=True)
+class Still:
+    image: Path
+    move: Move
+    overlay_svg: str | None  # caption and credit, drawn over the still
+    weight: float
+    transition: Transition
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Card:
+    svg: str  # the template rendered with its fields
+    weight: float
+    transition: Transition
+    origin: Origin
+
+
+Visual = Still | Card
+
+
+@dataclass(frozen=True)
+class Narration:
+    text: str
+    audio: Path
+    origin: Origin  # of the audio key
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    narration: Narration
+    visuals: tuple[Visual, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    video: Video
+    timing: Timing
+    subtitles: Subtitles
+    audio: Audio
+    fonts: tuple[Path, ...]  # every font file templates may use
+
+
+@dataclass(frozen=True)
+class Essay:
+    source: Path  # the episode's YAML
+    root: Path  # the project folder; every asset lies inside it
+    meta: Meta
+    settings: Settings
+    sections: tuple[Section, ...]

@@ -1,0 +1,238 @@
+"""The essay format: every key the YAML may hold, its type, default and meaning.
+
+`docs/essay-format.md` documents these models; a test keeps the two in step.
+Settings (video, timing, subtitles, audio, defaults, fonts, templates) are written once in
+`essays/series.yaml`; an episode may override any of them with the same keys.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+# No "ultrafast": it turns off CABAC and B-frames, so the stream is no longer H.264 High.
+X264_PRESETS = (
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+Pair = tuple[float, float]
+
+
+class Video(Model):
+    width: int = Field(1920, ge=64, le=7680, description="Frame width in pixels (even).")
+    height: int = Field(1080, ge=64, le=4320, description="Frame height in pixels (even).")
+    fps: Literal[24, 25, 30, 50, 60] = Field(30, description="Frames per second (constant).")
+    crf: int = Field(20, ge=0, le=51, description="x264 quality: lower is better and bigger.")
+    preset: Literal[X264_PRESETS] = Field(  # type: ignore[valid-type]
+        "veryfast", description="x264 speed preset for the master profile."
+    )
+
+    @field_validator("width", "height")
+    @classmethod
+    def _even(cls, v: int) -> int:
+        if v % 2:
+            raise ValueError(f"must be even for 4:2:0 video; use {v + 1}")
+        return v
+
+
+class Timing(Model):
+    lead_in: float = Field(0.5, ge=0, le=30, description="Seconds before the first narration.")
+    pause: float = Field(
+        1.0, ge=0, le=30, description="Seconds between one section's narration and the next."
+    )
+    tail: float = Field(2.0, ge=0, le=60, description="Seconds after the last narration.")
+
+
+class Subtitles(Model):
+    max_line_chars: int = Field(42, ge=10, le=80, description="Characters per subtitle line.")
+    max_lines: int = Field(2, ge=1, le=3, description="Lines per cue.")
+    max_cps: float = Field(17.0, gt=0, description="Reading speed limit, characters per second.")
+    min_duration: float = Field(0.833, gt=0, description="Shortest cue, seconds.")
+    max_duration: float = Field(7.0, gt=0, description="Longest cue, seconds.")
+    min_gap_frames: int = Field(2, ge=0, description="Frames of gap between consecutive cues.")
+
+
+class Audio(Model):
+    loudness: float = Field(-16.0, ge=-40, le=-5, description="Integrated loudness target, LUFS.")
+    true_peak: float = Field(-1.0, ge=-12, le=0, description="True-peak ceiling, dBTP.")
+    bitrate: str = Field("384k", pattern=r"^\d+k$", description="AAC bitrate of the MP4's audio.")
+
+
+class Move(Model):
+    """A Ken Burns move. Zoom 1 means the still just covers the frame."""
+
+    zoom: Pair = Field((1.0, 1.08), description="Zoom at the start and at the end of the shot.")
+    pan: Pair = Field(
+        (0.0, 0.0),
+        description="How far the view travels, as fractions of the frame's width and height.",
+    )
+    focus: Pair = Field(
+        (0.5, 0.5),
+        description="Point of the image (0-1 across, 0-1 down) the view centres on.",
+    )
+
+    @field_validator("zoom")
+    @classmethod
+    def _zoom(cls, v: Pair) -> Pair:
+        if not all(1.0 <= z <= 4.0 for z in v):
+            raise ValueError("zoom must be between 1 (the still covers the frame) and 4")
+        return v
+
+    @field_validator("focus")
+    @classmethod
+    def _focus(cls, v: Pair) -> Pair:
+        if not all(0.0 <= c <= 1.0 for c in v):
+            raise ValueError("focus is a point in the image: both numbers between 0 and 1")
+        return v
+
+    @field_validator("pan")
+    @classmethod
+    def _pan(cls, v: Pair) -> Pair:
+        if not all(-1.0 <= c <= 1.0 for c in v):
+            raise ValueError("pan is a fraction of the frame: both numbers between -1 and 1")
+        return v
+
+
+class Transition(Model):
+    """How a shot comes in. Written `crossfade`, `cut`, or `{type: crossfade, duration: 1.2}`."""
+
+    type: Literal["cut", "crossfade"] = Field("crossfade", description="cut or crossfade.")
+    duration: float = Field(0.8, ge=0, le=5, description="Crossfade length, seconds.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"type": data} if isinstance(data, str) else data
+
+
+class Defaults(Model):
+    move: Move = Field(default_factory=Move, description="Move of a still that sets none.")
+    transition: Transition = Field(
+        default_factory=Transition, description="Transition of a shot that sets none."
+    )
+
+
+DEFAULT_FONTS = {
+    "serif": "assets/fonts/EBGaramond12-Regular.ttf",
+    "italic": "assets/fonts/EBGaramond12-Italic.ttf",
+    "sans": "assets/fonts/Lato-Regular.ttf",
+}
+
+
+class SeriesDoc(Model):
+    """essays/series.yaml: the series and its settings."""
+
+    series: str = Field(description="The series title.", min_length=1)
+    author: str | None = Field(
+        None, description="Who writes and narrates; an episode may override."
+    )
+    video: Video = Field(default_factory=Video)
+    timing: Timing = Field(default_factory=Timing)
+    subtitles: Subtitles = Field(default_factory=Subtitles)
+    audio: Audio = Field(default_factory=Audio)
+    defaults: Defaults = Field(default_factory=Defaults)
+    fonts: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_FONTS),
+        description="Font files by the name templates use for them.",
+    )
+    templates: str = Field("assets/templates", description="Folder of the card templates.")
+
+
+class Film(Model):
+    title: str = Field(min_length=1)
+    year: int = Field(ge=1870, le=2100)
+    director: str = Field(min_length=1)
+
+
+class Narration(Model):
+    text: str = Field(min_length=1, description="The script of the section, as spoken.")
+    audio: str = Field(description="The recorded take: wav, mp3, m4a, flac or ogg.")
+
+
+class StillShot(Model):
+    still: str = Field(description="Image file (JPEG, PNG, WebP).")
+    caption: str | None = Field(None, description="Text shown over the still.")
+    credit: str | None = Field(None, description="Where the image comes from, shown small.")
+    move: Move | None = Field(
+        None,
+        description="Ken Burns move; keys left out come from `defaults.move`; `none` holds still.",
+    )
+    weight: float = Field(1.0, gt=0, description="Share of the section's time.")
+    transition: Transition | None = Field(None, description="How the shot comes in.")
+
+    @field_validator("move", mode="before")
+    @classmethod
+    def _hold(cls, v: Any) -> Any:
+        return {"zoom": (1.0, 1.0), "pan": (0.0, 0.0)} if v == "none" else v
+
+
+class CardShot(Model):
+    card: str = Field(description="A template in the templates folder by name, or an .svg path.")
+    fields: dict[str, str] = Field(default_factory=dict, description="Values the template shows.")
+    weight: float = Field(1.0, gt=0, description="Share of the section's time.")
+    transition: Transition | None = Field(None, description="How the shot comes in.")
+
+
+def _shot_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if "still" in value:
+            return "still-shot"
+        if "card" in value:
+            return "card-shot"
+    if isinstance(value, StillShot | CardShot):
+        return "still-shot" if isinstance(value, StillShot) else "card-shot"
+    return None
+
+
+UNION_TAGS = {"still-shot", "card-shot"}
+
+Shot = Annotated[
+    Annotated[StillShot, Tag("still-shot")] | Annotated[CardShot, Tag("card-shot")],
+    Discriminator(
+        _shot_kind,
+        custom_error_type="shot_kind",
+        custom_error_message="a visual needs a `still:` image or a `card:` template",
+    ),
+]
+
+
+class Section(Model):
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short unique name: lowercase, digits, dashes."
+    )
+    title: str = Field(min_length=1, description="Section title; becomes a chapter.")
+    narration: Narration
+    visuals: list[Shot] = Field(min_length=1, description="Shots, in order.")
+
+
+class EpisodeDoc(SeriesDoc):
+    """essays/<slug>.yaml: one episode. It may also override any series setting."""
+
+    series: str = Field(description="The series title (defaults to series.yaml's).", min_length=1)
+    episode: int = Field(ge=0, description="Episode number.")
+    title: str = Field(min_length=1, description="Episode title.")
+    film: Film
+    date: datetime.date | None = Field(None, description="Publication date, YYYY-MM-DD.")
+    sections: list[Section] = Field(min_length=1)

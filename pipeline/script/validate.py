@@ -1,0 +1,163 @@
+"""Validate YAML data against the format's models; every error becomes a located Problem."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.errors import EssayError, Problem
+from pipeline.script.schema import UNION_TAGS
+from pipeline.script.source import KeyPath, Source
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], source: Source) -> M:
+    try:
+        return model.model_validate(source.data if source.data is not None else {})
+    except ValidationError as err:
+        raise EssayError(_problems(model, source, err)) from None
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _problems(model: type[BaseModel], source: Source, err: ValidationError) -> list[Problem]:
+    problems = []
+    seen = set()
+    for e in err.errors(include_url=False):
+        path = _data_path(source.data, e["loc"])
+        # A union reports one error per member; the first is the useful one.
+        if path in seen and e["type"] != "extra_forbidden":
+            continue
+        seen.add(path)
+        problems.append(source.problem(path, _message(model, e, path)))
+    return problems
+
+
+def _data_path(data: Any, loc: tuple) -> KeyPath:
+    """The error's location as keys of the YAML, without the names pydantic adds for unions."""
+    path: list[str | int] = []
+    for i, part in enumerate(loc):
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_list or (isinstance(data, dict) and part in data):
+            data = data[part]
+        elif i < len(loc) - 1 or part in UNION_TAGS or not isinstance(data, dict | None):
+            continue  # a union member's name, not a key
+        path.append(part)
+    return tuple(path)
+
+
+def _message(model: type[BaseModel], e: dict, path: KeyPath) -> str:
+    kind, got = e["type"], e.get("input")
+    if kind == "missing":
+        return "required key is missing; add it"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, e["loc"][:-1])
+        hint = did_you_mean(path[-1], allowed) or f"allowed keys: {', '.join(allowed)}"
+        return f"unknown key; {hint}"
+    if kind == "literal_error":
+        expected = e["ctx"]["expected"].replace("'", "")
+        hint = did_you_mean(str(got), [x.strip() for x in expected.replace(" or ", ",").split(",")])
+        return f"got {_show(got)}, expected {expected}" + (f"; {hint}" if hint else "")
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_show(got)}"
+    if kind == "value_error":
+        return str(e["ctx"]["error"])
+    if kind == "too_short" and isinstance(got, list | dict):
+        return "must not be empty; add at least one entry"
+    if kind == "string_pattern_mismatch" and path[-1:] == ("id",):
+        return f"got {_show(got)}; use lowercase letters, digits and dashes, e.g. 'the-ending'"
+    msg = e["msg"]
+    return f"{msg[0].lower()}{msg[1:]}, got {_show(got)}"
+
+
+_EXPECTED = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list of two numbers, e.g. [1.0, 1.1]",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+    "date_type": "a date, YYYY-MM-DD",
+    "date_parsing": "a date, YYYY-MM-DD",
+    "date_from_datetime_parsing": "a date, YYYY-MM-DD",
+    "shot_kind": "a visual with a `still:` image or a `card:` template",
+}
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, dict):
+        text = "a mapping"
+    elif isinstance(value, list):
+        text = "a list"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the model that validates the mapping at `loc`."""
+    t: Any = model
+    for part in loc:
+        t = _unwrap(t, part)
+        if t is None:
+            return []
+    t = _unwrap(t, None)
+    return list(t.model_fields) if isinstance(t, type) and issubclass(t, BaseModel) else []
+
+
+def _unwrap(t: Any, part: Any) -> Any:
+    """One step down the type tree: through Annotated, Optional and unions, then into `part`."""
+    while True:
+        origin = typing.get_origin(t)
+        if origin is typing.Annotated:
+            t = typing.get_args(t)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(t) if a is not type(None)]
+            tagged = [m for m in members if _tag(m) == part]
+            if tagged:
+                return typing.get_args(tagged[0])[0]
+            models = [m for m in members if _is_model(_strip(m))]
+            t = _strip(models[0]) if models else members[0]
+        else:
+            break
+    if part is None:
+        return t
+    if _is_model(t):
+        field = t.model_fields.get(part)
+        return field.annotation if field else None
+    if typing.get_origin(t) in (list, tuple):
+        return typing.get_args(t)[0]
+    if typing.get_origin(t) is dict:
+        return typing.get_args(t)[1]
+    return None
+
+
+def _strip(t: Any) -> Any:
+    return typing.get_args(t)[0] if typing.get_origin(t) is typing.Annotated else t
+
+
+def _tag(t: Any) -> str | None:
+    if typing.get_origin(t) is typing.Annotated:
+        for meta in typing.get_args(t)[1:]:
+            tag = getattr(meta, "tag", None)
+            if tag:
+                return tag
+    return None
+
+
+def _is_model(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, BaseModel)

@@ -1,0 +1,44 @@
+"""Cards and overlays: filled SVG templates rasterised by resvg with the project's fonts."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import resvg_py
+from PIL import Image
+
+from pipeline.errors import RenderError
+from pipeline.visuals.yuv import Overlay, Planes, overlay_from_rgba, rgb_to_planes
+
+
+def rasterise(svg: str, fonts: Sequence[Path], size: tuple[int, int]) -> np.ndarray:
+    """RGBA uint8 (h, w, 4). Only the given font files are used, never the system's."""
+    try:
+        png = resvg_py.svg_to_bytes(
+            svg_string=svg,
+            width=size[0],
+            height=size[1],
+            skip_system_fonts=True,
+            font_files=[str(f) for f in fonts],
+        )
+    except ValueError as err:
+        raise RenderError(f"cannot rasterise a card: {err}") from None
+    with Image.open(io.BytesIO(bytes(png))) as im:
+        rgba = np.asarray(im.convert("RGBA"))
+    if rgba.shape[1::-1] != size:  # a template whose viewBox has another aspect ratio
+        rgba = np.asarray(Image.fromarray(rgba).resize(size, Image.Resampling.LANCZOS))
+    return rgba
+
+
+def card_planes(svg: str, fonts: Sequence[Path], size: tuple[int, int]) -> Planes:
+    """A card as a frame: its transparent parts show black."""
+    rgba = rasterise(svg, fonts, size).astype(np.float32)
+    rgb = rgba[..., :3] * (rgba[..., 3:] / 255)
+    return rgb_to_planes(np.clip(rgb + 0.5, 0, 255).astype(np.uint8))
+
+
+def overlay(svg: str, fonts: Sequence[Path], size: tuple[int, int]) -> Overlay | None:
+    return overlay_from_rgba(rasterise(svg, fonts, size))

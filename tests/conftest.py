@@ -1,0 +1,142 @@
+"""Fixtures: a tiny real project (2 sections, 320x180, a few seconds of generated audio)."""
+
+from __future__ import annotations
+
+import shutil
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from PIL import Image, ImageDraw
+
+REPO = Path(__file__).resolve().parent.parent
+RATE = 48_000
+
+
+def speechlike(seconds: float, seed: int = 0, rate: int = RATE, level: float = 0.3) -> np.ndarray:
+    """Noise shaped like speech: syllable-rate bursts, word gaps and a low noise floor."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    t = np.arange(n) / rate
+    syllables = 0.5 + 0.5 * np.sin(2 * np.pi * 4.0 * t + rng.uniform(0, 6)) ** 2
+    words = (np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6)) > -0.6).astype(float)
+    voice = np.sin(2 * np.pi * 140 * t) + 0.5 * np.sin(2 * np.pi * 280 * t)
+    noise = rng.normal(0, 0.3, n)
+    signal = (voice + noise) * syllables * words * level
+    return (signal + rng.normal(0, 0.001, n)).astype(np.float32)
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1 if pcm.ndim == 1 else pcm.shape[1])
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+    return path
+
+
+def write_still(path: Path, size=(640, 480), seed: int = 0) -> Path:
+    """A picture with structure (gradient, circles, lines) so motion and cropping show."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    x = np.linspace(0, 1, w)[None, :]
+    y = np.linspace(0, 1, h)[:, None]
+    rgb = np.stack([200 * x + 40 * y, 80 + 120 * y + 0 * x, 180 - 120 * x + 0 * y], axis=-1)
+    im = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
+    d = ImageDraw.Draw(im)
+    for _ in range(12):
+        cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(10, h / 5)
+        d.ellipse(
+            [cx - r, cy - r, cx + r, cy + r], fill=tuple(int(v) for v in rng.integers(0, 255, 3))
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    im.save(path, quality=90)
+    return path
+
+
+SERIES = {
+    "series": "The Who & The What",
+    "author": "Test Author",
+    "video": {"width": 320, "height": 180, "fps": 30, "crf": 28, "preset": "superfast"},
+    "timing": {"lead_in": 0.3, "pause": 0.5, "tail": 0.7},
+}
+
+TEXTS = [
+    "This is the first section. It has two sentences, and a clause.",
+    "The second section talks about {{ film.title }} & its ending: a short one.",
+]
+
+
+def episode(audio: list[str], stills: list[str]) -> dict:
+    return {
+        "episode": 1,
+        "title": "A tiny test",
+        "film": {"title": "Her", "year": 2013, "director": "Spike Jonze"},
+        "date": "2026-11-26",
+        "sections": [
+            {
+                "id": "one",
+                "title": "The first",
+                "narration": {"audio": audio[0], "text": TEXTS[0]},
+                "visuals": [
+                    {"card": "title"},
+                    {"still": stills[0], "caption": "A caption", "move": {"zoom": [1.0, 1.2]}},
+                ],
+            },
+            {
+                "id": "two",
+                "title": "The second",
+                "narration": {"audio": audio[1], "text": TEXTS[1]},
+                "visuals": [
+                    {"still": stills[1], "move": {"zoom": [1.1, 1.0], "pan": [0.1, 0]}},
+                    {
+                        "card": "quote",
+                        "fields": {"text": "A quote & more", "attribution": "Someone"},
+                    },
+                ],
+            },
+        ],
+    }
+
+
+class Project:
+    """A project folder on disk, with helpers to edit its episode."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.episode = root / "essays" / "tiny.yaml"
+
+    def read(self) -> dict:
+        return yaml.safe_load(self.episode.read_text())
+
+    def write(self, data: dict) -> None:
+        self.episode.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+    def write_text(self, text: str) -> None:
+        self.episode.write_text(text)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return make_project(tmp_path / "proj")
+
+
+def make_project(root: Path) -> Project:
+    shutil.copytree(REPO / "assets" / "templates", root / "assets" / "templates")
+    shutil.copytree(REPO / "assets" / "fonts", root / "assets" / "fonts")
+    (root / "essays").mkdir(parents=True)
+    (root / "essays" / "series.yaml").write_text(yaml.safe_dump(SERIES, sort_keys=False))
+    audio = [
+        str(write_wav(root / f"assets/t/n{i}.wav", speechlike(d, seed=i)).relative_to(root))
+        for i, d in enumerate((2.2, 1.7))
+    ]
+    stills = [
+        str(write_still(root / f"assets/t/s{i}.jpg", seed=i).relative_to(root)) for i in range(2)
+    ]
+    p = Project(root)
+    p.write(episode(audio, stills))
+    return p

@@ -1,0 +1,218 @@
+"""End to end: a tiny essay built into real files, then probed as a player would."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+import srt
+import webvtt
+from conftest import TEXTS, Project, make_project, write_still
+from probe import chapters, streams, top_level_atoms
+
+from pipeline.audio.mix import samples_for
+from pipeline.build import build, check
+from pipeline.errors import EssayError, RenderError
+from pipeline.render.profile import Profile
+
+FRAME = 1 / 30
+_MS = datetime.timedelta(milliseconds=1)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("built") / "proj")
+    return project, build(project.episode)
+
+
+def script_words(project: Project) -> str:
+    expanded = [t.replace("{{ film.title }}", "Her") for t in TEXTS]
+    return " ".join(" ".join(expanded).split())
+
+
+def test_build_writes_the_files(built) -> None:
+    project, result = built
+    folder = project.root / "output" / "tiny"
+    assert result.folder == folder
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["tiny.chapters.vtt", "tiny.mp4", "tiny.srt", "tiny.vtt"]
+
+
+def test_mp4_streams_match_the_delivery_settings(built) -> None:
+    _, result = built
+    s = streams(result.folder / "tiny.mp4")
+    video, audio = s["video"], s["audio"]
+    assert (video.codec, video.profile, video.pix_fmt) == ("h264", "High", "yuv420p")
+    assert (video.width, video.height, video.rate) == (320, 180, 30)
+    assert (audio.codec, audio.profile, audio.rate) == ("aac", "LC", 48000)
+
+
+def test_duration_equals_the_narration_timeline(built) -> None:
+    _, result = built
+    timeline = result.checked.timeline
+    # the timeline's own arithmetic: lead-in + takes + pauses + tail, in whole frames
+    takes = [t.duration for t in result.checked.takes.values()]
+    expected = 0.3 + takes[0] + 0.5 + takes[1] + 0.7
+    assert abs(timeline.duration - expected) <= FRAME
+    s = streams(result.folder / "tiny.mp4")
+    assert s["video"].frames == timeline.frames
+    assert abs(s["video"].duration - expected) <= FRAME
+    assert abs(s["audio"].duration - expected) <= FRAME
+    assert samples_for(timeline) == round(timeline.duration * 48000)
+
+
+def test_mp4_is_faststart(built) -> None:
+    atoms = top_level_atoms(built[1].folder / "tiny.mp4")
+    assert atoms.index("moov") < atoms.index("mdat")
+
+
+def test_mp4_has_a_chapter_per_section(built) -> None:
+    _, result = built
+    found = chapters(result.folder / "tiny.mp4")
+    assert [c[2] for c in found] == ["The first", "The second"]
+    assert found[1][0] == pytest.approx(
+        result.checked.timeline.sections[1].first_frame / 30, abs=0.002
+    )
+
+
+def test_srt_parses_and_carries_the_script(built) -> None:
+    project, result = built
+    text = (result.folder / "tiny.srt").read_text(encoding="utf-8")
+    cues = list(srt.parse(text))
+    assert [c.index for c in cues] == list(range(1, len(cues) + 1))
+    assert " ".join(" ".join(c.content.split()) for c in cues) == script_words(project)
+    assert not text.startswith("\ufeff")
+
+
+def test_vtt_parses_and_says_the_same_as_the_srt(built) -> None:
+    project, result = built
+    vtt = webvtt.from_buffer(io.StringIO((result.folder / "tiny.vtt").read_text(encoding="utf-8")))
+    subs = list(srt.parse((result.folder / "tiny.srt").read_text(encoding="utf-8")))
+    assert len(vtt.captions) == len(subs)
+    for cap, sub in zip(vtt.captions, subs, strict=True):
+        assert cap.start_time.in_milliseconds() == sub.start // _MS
+        assert cap.end_time.in_milliseconds() == sub.end // _MS
+        assert cap.text.replace("&amp;", "&") == sub.content
+    joined = " ".join(c.text.replace("&amp;", "&") for c in vtt.captions)
+    assert " ".join(joined.split()) == script_words(project)
+
+
+def test_chapters_vtt_has_one_cue_per_section(built) -> None:
+    text = (built[1].folder / "tiny.chapters.vtt").read_text(encoding="utf-8")
+    captions = webvtt.from_buffer(io.StringIO(text)).captions
+    assert [c.text for c in captions] == ["The first", "The second"]
+
+
+def test_rebuild_renders_nothing(built) -> None:
+    project, first = built
+    assert first.frames_encoded == first.checked.timeline.frames
+    again = build(project.episode)
+    assert again.frames_encoded == 0
+    assert all(s.reused for s in again.segments)
+
+
+def test_narration_text_edit_rewrites_subtitles_only(project: Project) -> None:
+    build(project.episode)
+    data = project.read()
+    data["sections"][0]["narration"]["text"] = "A different first section, said the same way."
+    project.write(data)
+    result = build(project.episode)
+    assert result.frames_encoded == 0
+    assert "A different first section" in (result.folder / "tiny.srt").read_text()
+
+
+def test_card_edit_renders_that_section_only(project: Project) -> None:
+    build(project.episode)
+    data = project.read()
+    data["sections"][1]["visuals"][1]["fields"]["text"] = "Another quotation"
+    project.write(data)
+    result = build(project.episode)
+    assert [s.section for s in result.segments if not s.reused] == ["two"]
+    assert (
+        result.frames_encoded
+        == result.checked.timeline.sections[1].end_frame
+        - result.checked.timeline.sections[1].first_frame
+    )
+
+
+def test_still_swap_in_section_two_renders_section_two_only(project: Project) -> None:
+    build(project.episode)
+    write_still(project.root / "assets/t/s1.jpg", seed=99)
+    result = build(project.episode)
+    assert [s.section for s in result.segments if not s.reused] == ["two"]
+
+
+def test_draft_profile(project: Project) -> None:
+    result = build(project.episode, profile="draft")
+    s = streams(result.folder / "tiny.mp4")
+    assert (s["video"].height, s["video"].profile) == (480, "High")
+    assert result.folder.name == "tiny-draft"
+
+
+def test_invalid_essay_builds_nothing(project: Project) -> None:
+    data = project.read()
+    data["sections"][0]["narration"]["audio"] = "assets/t/missing.wav"
+    project.write(data)
+    with pytest.raises(EssayError):
+        build(project.episode)
+    assert not (project.root / "output").exists()
+
+
+def test_failed_build_keeps_the_previous_output(project: Project, monkeypatch) -> None:
+    first = build(project.episode)
+    before = {p.name: p.read_bytes() for p in first.folder.iterdir()}
+    data = project.read()
+    data["sections"][1]["visuals"][1]["fields"]["text"] = "Changed, so section two renders"
+    project.write(data)
+    # a real failure of the real ffmpeg: it is asked for an encoder it does not have
+    broken = ["-c:v", "no_such_encoder"]
+    monkeypatch.setattr(Profile, "x264_args", lambda self: broken)
+    with pytest.raises(RenderError, match="section 'two'"):
+        build(project.episode)
+    after = {p.name: p.read_bytes() for p in first.folder.iterdir()}
+    assert after == before
+    assert not list((project.root / ".essay-cache" / "scratch").iterdir())
+
+
+def test_cli_reports_problems_in_one_line_each_and_exits_2(project: Project) -> None:
+    data = project.read()
+    data["sections"][0]["narration"]["audio"] = "assets/t/missing.wav"
+    data["sections"][1]["titel"] = "x"
+    project.write(data)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "essays/tiny.yaml"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("essays/tiny.yaml:") and "sections[1].titel" in lines[0]
+    assert lines[-1] == "1 problem found; nothing was built"
+    assert not (project.root / "output").exists()
+
+
+def test_cli_build_on_a_pipe_is_quiet_and_says_where_files_are(project: Project) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "essays/tiny.yaml"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TERM": "dumb"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stderr + proc.stdout  # no terminal control codes in logs
+    assert "output/tiny/tiny.mp4" in proc.stdout
+    assert proc.stderr.count("rendered") == 2  # one line per section
+
+
+def test_check_does_not_render(project: Project) -> None:
+    checked = check(project.episode)
+    assert len(checked.timeline.sections) == 2
+    assert not (project.root / "output").exists()
+    assert not (project.root / ".essay-cache").exists()

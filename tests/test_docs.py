@@ -1,0 +1,59 @@
+"""docs/essay-format.md documents every key of the format, with its default."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import REPO
+from pydantic_core import PydanticUndefined
+
+from pipeline.script import schema as s
+
+DOC = (REPO / "docs" / "essay-format.md").read_text(encoding="utf-8")
+
+# model -> the heading of the doc section whose table lists its keys
+SECTIONS = {
+    s.EpisodeDoc: "## Episode keys",
+    s.Film: "### `film`",
+    s.Section: "### A section",
+    s.Narration: "### `narration`",
+    s.StillShot: "### A still shot",
+    s.CardShot: "### A card shot",
+    s.Move: "### `move` (Ken Burns)",
+    s.Transition: "### `transition`",
+    s.SeriesDoc: "## Settings (series.yaml, or an episode to override)",
+    s.Video: "### `video`",
+    s.Timing: "### `timing`",
+    s.Subtitles: "### `subtitles`",
+    s.Audio: "### `audio`",
+    s.Defaults: "### `defaults`",
+}
+SETTINGS = set(s.SeriesDoc.model_fields)
+
+
+def table_rows(heading: str) -> dict[str, str]:
+    start = DOC.index(heading + "\n")
+    rest = DOC[start + len(heading) :]
+    end = re.search(r"\n#{2,3} ", rest)
+    body = rest[: end.start()] if end else rest
+    return {m.group(1): m.group(0) for m in re.finditer(r"^\| `([a-z_]+)` \|.*$", body, re.M)}
+
+
+@pytest.mark.parametrize("model", list(SECTIONS), ids=lambda m: m.__name__)
+def test_every_key_is_documented_with_its_default(model) -> None:
+    rows = table_rows(SECTIONS[model])
+    own = set(model.model_fields)
+    if model is s.EpisodeDoc:
+        own -= SETTINGS - {"series", "author"}  # settings have their own section
+    for name in own:
+        assert name in rows, f"{model.__name__}.{name} is missing from the docs"
+        default = model.model_fields[name].default
+        if isinstance(default, int | float) and default is not PydanticUndefined:
+            assert f"`{default:g}`" in rows[name] or f"`{default}`" in rows[name], rows[name]
+
+
+def test_documented_keys_exist() -> None:
+    for model, heading in SECTIONS.items():
+        extra = set(table_rows(heading)) - set(model.model_fields)
+        assert not extra, f"{heading} documents keys that do not exist: {extra}"

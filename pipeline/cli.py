@@ -87,6 +87,11 @@ def build(essay: Path, profile: str, jobs: int | None, quiet: bool) -> None:
         f"built {essay} in {elapsed:.1f} s: {_clock(t.duration)} of video, "
         f"{len(built.segments) - reused} sections rendered, {reused} reused"
     )
+    sound = built.loudness[f"{built.checked.essay.meta.slug}.mp4"]
+    click.echo(
+        f"sound: {sound.integrated:.1f} LUFS integrated, {sound.true_peak:.1f} dBTP true peak, "
+        f"{sound.range:.1f} LU range{' (reused)' if built.audio_reused else ''}"
+    )
     for f in built.files:
         click.echo(f"  {_relative(f)}")
 

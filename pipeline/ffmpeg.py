@@ -43,15 +43,18 @@ class DecodeError(ValueError):
     pass
 
 
-def decode_audio(path: Path, channels: int = 1, rate: int = SAMPLE_RATE) -> np.ndarray:
-    """Decode any audio file to float32 samples, shape (n, channels), at `rate`.
+_DTYPES = {"f32le": "<f4", "s16le": "<i2"}
+
+
+def decode_audio(
+    path: Path, channels: int = 1, rate: int = SAMPLE_RATE, sample_format: str = "f32le"
+) -> np.ndarray:
+    """Decode any audio file to samples, shape (n, channels), at `rate`.
 
     Raises DecodeError with ffmpeg's reason when the file is not audio.
     """
-    proc = subprocess.run(
-        command("-i", str(path), "-vn", "-ac", str(channels), "-ar", str(rate), "-f", "f32le", "-"),
-        capture_output=True,
-    )
+    args = ("-i", str(path), "-vn", "-ac", str(channels), "-ar", str(rate))
+    proc = subprocess.run(command(*args, "-f", sample_format, "-"), capture_output=True)
     if proc.returncode != 0:
         raise DecodeError(last_line(proc.stderr))
-    return np.frombuffer(proc.stdout, dtype="<f4").reshape(-1, channels)
+    return np.frombuffer(proc.stdout, dtype=_DTYPES[sample_format]).reshape(-1, channels)

@@ -39,6 +39,37 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
     return path
 
 
+def tone_bursts(
+    pattern: list[tuple[float, bool]],
+    freq: float = 300.0,
+    level: float = 0.3,
+    rate: int = RATE,
+    seed: int = 0,
+) -> np.ndarray:
+    """Narration made of tone: (seconds, speaking?) pairs, syllable-shaped, over a faint floor.
+
+    Band-limited on purpose: a test can tell it apart from music at another frequency.
+    """
+    rng = np.random.default_rng(seed)
+    parts = []
+    for seconds, speaking in pattern:
+        t = np.arange(int(seconds * rate)) / rate
+        if speaking:
+            syllables = 0.55 + 0.45 * np.sin(2 * np.pi * 4 * t) ** 2
+            parts.append(level * syllables * np.sin(2 * np.pi * freq * t))
+        else:
+            parts.append(np.zeros(len(t)))
+    signal = np.concatenate(parts)
+    return (signal + rng.normal(0, 0.0005, len(signal))).astype(np.float32)
+
+
+def write_music(path: Path, seconds: float, freq: float = 3000.0, level: float = 0.2) -> Path:
+    """A steady stereo tone: its level at `freq` is easy to follow through the mix."""
+    t = np.arange(int(seconds * RATE)) / RATE
+    tone = level * np.sin(2 * np.pi * freq * t)
+    return write_wav(path, np.stack([tone, tone], axis=1))
+
+
 def write_still(path: Path, size=(640, 480), seed: int = 0) -> Path:
     """A picture with structure (gradient, circles, lines) so motion and cropping show."""
     rng = np.random.default_rng(seed)

@@ -22,6 +22,7 @@ class Stream:
     width: int | None = None
     height: int | None = None
     pix_fmt: str | None = None
+    colour: tuple[int, int, int] | None = None  # matrix, primaries, transfer (1 = BT.709)
 
 
 def streams(path: Path) -> dict[str, Stream]:
@@ -41,6 +42,7 @@ def streams(path: Path) -> dict[str, Stream]:
                 getattr(cc, "width", None),
                 getattr(cc, "height", None),
                 getattr(cc, "pix_fmt", None),
+                (cc.colorspace, cc.color_primaries, cc.color_trc) if s.type == "video" else None,
             )
     return out
 

@@ -39,7 +39,11 @@ def test_build_writes_the_files(built) -> None:
     folder = project.root / "output" / "tiny"
     assert result.folder == folder
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["tiny.chapters.vtt", "tiny.mp4", "tiny.srt", "tiny.vtt"]
+    assert names == [
+        "tiny.chapters.vtt", "tiny.loudness.json", "tiny.m4a", "tiny.mp3", "tiny.mp4",
+        "tiny.srt", "tiny.vtt",
+    ]  # fmt: skip
+    assert sorted(p.name for p in result.files) == names
 
 
 def test_mp4_streams_match_the_delivery_settings(built) -> None:
@@ -48,6 +52,7 @@ def test_mp4_streams_match_the_delivery_settings(built) -> None:
     video, audio = s["video"], s["audio"]
     assert (video.codec, video.profile, video.pix_fmt) == ("h264", "High", "yuv420p")
     assert (video.width, video.height, video.rate) == (320, 180, 30)
+    assert video.colour == (1, 1, 1)  # BT.709 matrix, primaries and transfer
     assert (audio.codec, audio.profile, audio.rate) == ("aac", "LC", 48000)
 
 
@@ -110,9 +115,12 @@ def test_chapters_vtt_has_one_cue_per_section(built) -> None:
 def test_rebuild_renders_nothing(built) -> None:
     project, first = built
     assert first.frames_encoded == first.checked.timeline.frames
+    assert not first.audio_reused
     again = build(project.episode)
     assert again.frames_encoded == 0
-    assert all(s.reused for s in again.segments)
+    assert all(s.reused for s in again.segments) and again.audio_reused
+    for name in ("tiny.mp4", "tiny.mp3", "tiny.m4a"):
+        assert (again.folder / name).stat().st_size > 0
 
 
 def test_narration_text_edit_rewrites_subtitles_only(project: Project) -> None:
@@ -121,7 +129,7 @@ def test_narration_text_edit_rewrites_subtitles_only(project: Project) -> None:
     data["sections"][0]["narration"]["text"] = "A different first section, said the same way."
     project.write(data)
     result = build(project.episode)
-    assert result.frames_encoded == 0
+    assert result.frames_encoded == 0 and result.audio_reused
     assert "A different first section" in (result.folder / "tiny.srt").read_text()
 
 
@@ -192,8 +200,10 @@ def test_cli_reports_problems_in_one_line_each_and_exits_2(project: Project) -> 
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert lines[0].startswith("essays/tiny.yaml:") and "sections[1].titel" in lines[0]
-    assert lines[-1] == "1 problem found; nothing was built"
+    assert all(line.startswith("essays/tiny.yaml:") for line in lines[:-1])
+    assert "sections[0].narration.audio: file not found" in lines[0]
+    assert "sections[1].titel: unknown key" in lines[1]
+    assert lines[-1] == "2 problems found; nothing was built"
     assert not (project.root / "output").exists()
 
 

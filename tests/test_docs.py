@@ -27,6 +27,10 @@ SECTIONS = {
     s.Timing: "### `timing`",
     s.Subtitles: "### `subtitles`",
     s.Audio: "### `audio`",
+    s.Music: "### `music`",
+    s.MusicClip: "### A music clip",
+    s.MusicCue: "### A music cue",
+    s.EpisodeNarration: "### `narration` (episode)",
     s.Defaults: "### `defaults`",
 }
 SETTINGS = set(s.SeriesDoc.model_fields)
@@ -49,7 +53,9 @@ def test_every_key_is_documented_with_its_default(model) -> None:
     for name in own:
         assert name in rows, f"{model.__name__}.{name} is missing from the docs"
         default = model.model_fields[name].default
-        if isinstance(default, int | float) and default is not PydanticUndefined:
+        if isinstance(default, bool):
+            assert f"`{str(default).lower()}`" in rows[name], rows[name]
+        elif isinstance(default, int | float) and default is not PydanticUndefined:
             assert f"`{default:g}`" in rows[name] or f"`{default}`" in rows[name], rows[name]
 
 

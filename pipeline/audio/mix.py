@@ -1,14 +1,60 @@
-"""The episode's sound: every take placed at its section's speech start on the video clock."""
+"""The episode's sound: takes on the video clock, room tone in the pauses, music ducked
+under the voice, brought to the loudness target under the true-peak ceiling.
+
+The mix is planned as a list of clips, then rendered block by block, so a long episode
+never sits in memory whole: one pass measures it, a second applies gain and the limiter
+and writes it out.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import bisect
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from pipeline.audio import envelope
+from pipeline.audio.loudness import LIMIT_CONTEXT, limit, measure_stream
+from pipeline.audio.music import MusicTrack
 from pipeline.audio.takes import Take
 from pipeline.ffmpeg import SAMPLE_RATE
+from pipeline.script.schema import Audio, Music
 from pipeline.timing.timeline import Timeline
+
+BLOCK = 10 * SAMPLE_RATE  # samples rendered at a time
+ROOM_TONE_OVERLAP = 0.05  # seconds a room-tone loop overlaps itself at each repeat
+CODEC_HEADROOM = 0.5  # dB under the ceiling: lossy encoders overshoot the PCM's peaks a little
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Mono sound placed on the episode clock."""
+
+    start: int  # sample
+    samples: np.ndarray  # int16
+    gain: float  # linear
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.samples)
+
+
+@dataclass(frozen=True)
+class MusicSpan:
+    track: MusicTrack
+    start: int
+    end: int  # where its span ends (a cue that does not loop may stop sooner)
+
+
+@dataclass(frozen=True)
+class MixPlan:
+    length: int  # samples: exactly the video's frames
+    voice: tuple[Clip, ...]  # sorted by start
+    music: tuple[MusicSpan, ...]
+    duck: np.ndarray  # music gain in dB per envelope hop (0 free, -duck under speech)
 
 
 def samples_for(timeline: Timeline) -> int:
@@ -16,12 +62,162 @@ def samples_for(timeline: Timeline) -> int:
     return timeline.frames * SAMPLE_RATE // timeline.fps
 
 
-def mix(timeline: Timeline, takes: Mapping[str, Take]) -> np.ndarray:
-    """Stereo float32, shape (n, 2), as long as the video to the sample."""
-    out = np.zeros((samples_for(timeline), 2), dtype=np.float32)
+def plan_mix(
+    timeline: Timeline,
+    takes: Mapping[str, Take],
+    music: Sequence[MusicTrack],
+    audio: Audio,
+    ducking: Music,
+) -> MixPlan:
+    length = samples_for(timeline)
+    voice = []
     for span in timeline.sections:
-        take = takes[span.id].samples
-        at = round(span.speech_start * SAMPLE_RATE)
-        n = min(len(take), len(out) - at)
-        out[at : at + n] += take[:n]  # mono into both channels
+        take = takes[span.id]
+        voice.append(Clip(round(span.speech_start * SAMPLE_RATE), take.samples, _db(take.gain)))
+    tone = _room_tone(voice, [takes[s.id] for s in timeline.sections], length, audio.fade)
+    spans = tuple(_music_span(track, timeline, length) for track in music)
+    mask = _speech_on_clock(timeline, takes, length)
+    return MixPlan(
+        length, tuple(sorted(voice + tone, key=lambda c: c.start)), spans, duck_curve(mask, ducking)
+    )
+
+
+def _db(value: float) -> float:
+    return 10 ** (value / 20)
+
+
+def _room_tone(voice: list[Clip], takes: list[Take], length: int, fade: float) -> list[Clip]:
+    """Fill each gap (lead-in, pauses, tail) with the nearest take's room tone."""
+    if not takes or takes[0].room_tone is None:
+        return []
+    overlap = round(fade * SAMPLE_RATE)
+    edges = [0] + [x for c in voice for x in (c.start, c.end)] + [length]
+    fills = []
+    for k in range(0, len(edges), 2):
+        gap_start, gap_end = edges[k], edges[k + 1]
+        if gap_end - gap_start <= 0:
+            continue
+        take = takes[max(0, k // 2 - 1)] if k else takes[0]
+        start = max(0, gap_start - overlap)
+        n = min(length, gap_end + overlap) - start
+        fills.append(Clip(start, _loop_tone(take.room_tone, n, fade), _db(take.gain)))
+    return fills
+
+
+def _loop_tone(tone, n: int, fade: float) -> np.ndarray:
+    """`n` samples of room tone: the stretch repeated with crossfades, faded at both ends."""
+    ms = round(fade * 1000)
+    loop = tone
+    while loop.frame_count() < n:
+        loop = loop.append(tone, crossfade=round(ROOM_TONE_OVERLAP * 1000))
+    stretch = loop.get_sample_slice(0, n).fade_in(ms).fade_out(ms)
+    return np.frombuffer(stretch.raw_data, dtype=np.int16)
+
+
+def _music_span(track: MusicTrack, timeline: Timeline, length: int) -> MusicSpan:
+    if track.part.sections is None:
+        return MusicSpan(track, 0, length)
+    first, last = track.part.sections
+    fps = timeline.fps
+    start = timeline.sections[first].first_frame * SAMPLE_RATE // fps
+    end = timeline.sections[last].end_frame * SAMPLE_RATE // fps
+    if not track.part.loop:
+        end = min(end, start + len(track.samples))
+    return MusicSpan(track, start, end)
+
+
+def _speech_on_clock(timeline: Timeline, takes: Mapping[str, Take], length: int) -> np.ndarray:
+    mask = np.zeros(math.ceil(length / envelope.HOP_SAMPLES) + 1, dtype=bool)
+    for span in timeline.sections:
+        speech = takes[span.id].speech
+        at = round(span.speech_start / envelope.HOP)
+        n = min(len(speech), len(mask) - at)
+        mask[at : at + n] |= speech[:n]
+    return mask
+
+
+def duck_curve(mask: np.ndarray, ducking: Music) -> np.ndarray:
+    """Music gain in dB per hop: down by `duck` under speech, with attack and release ramps.
+
+    Pauses shorter than `hold` keep it down. It starts going down `attack` before the first
+    word, so the voice never lands on full-level music.
+    """
+    hops = envelope.close_gaps(mask, round(ducking.hold / envelope.HOP))
+    lead = max(1, round(ducking.attack / envelope.HOP))
+    ahead = np.convolve(hops.astype(np.int32), np.ones(lead + 1, dtype=np.int32))[lead:]
+    target = np.where(ahead[: len(hops)] > 0, -ducking.duck, 0.0)
+    down = ducking.duck / lead
+    rise = ducking.duck / max(1, round(ducking.release / envelope.HOP))
+    out = np.empty(len(target))
+    level = target[0]
+    for i, want in enumerate(target):  # a slew limiter: 100 steps a second
+        level = max(want, level - down) if want < level else min(want, level + rise)
+        out[i] = level
     return out
+
+
+def render(plan: MixPlan, a: int, b: int) -> np.ndarray:
+    """The unmastered mix from sample a to b, float32 (b - a, 2); silence outside [0, length)."""
+    out = np.zeros((b - a, 2), dtype=np.float32)
+    voice = np.zeros(b - a, dtype=np.float32)
+    starts = [c.start for c in plan.voice]
+    for clip in plan.voice[: bisect.bisect_left(starts, b)]:
+        lo, hi = max(a, clip.start), min(b, clip.end)
+        if lo < hi:
+            part = clip.samples[lo - clip.start : hi - clip.start]
+            voice[lo - a : hi - a] += part * np.float32(clip.gain / 32768)
+    out += voice[:, None]
+    if plan.music:
+        out += _music(plan, a, b)
+    return out
+
+
+def _music(plan: MixPlan, a: int, b: int) -> np.ndarray:
+    out = np.zeros((b - a, 2), dtype=np.float32)
+    t = np.arange(a, b)
+    duck = _db_curve(np.interp(t / envelope.HOP_SAMPLES, np.arange(len(plan.duck)), plan.duck))
+    for span in plan.music:
+        lo, hi = max(a, span.start), min(b, span.end)
+        if lo >= hi:
+            continue
+        pos = np.arange(lo, hi) - span.start
+        samples = span.track.samples
+        index = pos % len(samples) if span.track.part.loop else np.minimum(pos, len(samples) - 1)
+        part = span.track.part
+        shape = _fade(pos, part.fade_in * SAMPLE_RATE) * _fade(
+            span.end - span.start - pos, part.fade_out * SAMPLE_RATE
+        )
+        gain = (shape * duck[lo - a : hi - a] * span.track.gain / 32768).astype(np.float32)
+        out[lo - a : hi - a] += samples[index] * gain[:, None]
+    return out
+
+
+def _db_curve(db: np.ndarray) -> np.ndarray:
+    return np.power(10.0, db / 20)
+
+
+def _fade(distance: np.ndarray, length: float) -> np.ndarray:
+    """0 at the edge, 1 from `length` samples in, along a smooth (raised sine) curve."""
+    if length <= 0 or distance.min() >= length:
+        return np.ones(1)
+    x = np.clip(distance / length, 0.0, 1.0)
+    return np.sin(x * np.pi / 2) ** 2
+
+
+def blocks(plan: MixPlan, context: int = 0) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(a, b, audio of [a - context, b + context)) for consecutive blocks covering the mix."""
+    for a in range(0, plan.length, BLOCK):
+        b = min(plan.length, a + BLOCK)
+        yield a, b, render(plan, a - context, b + context)
+
+
+def master(plan: MixPlan, audio: Audio, out: Path) -> float:
+    """Write the mastered mix as raw float32 stereo; returns the gain applied, dB."""
+    before = measure_stream(block for _, _, block in blocks(plan))
+    gain = audio.loudness - before.integrated if math.isfinite(before.integrated) else 0.0
+    ceiling = audio.true_peak - CODEC_HEADROOM
+    with out.open("wb") as f:
+        for a, b, block in blocks(plan, LIMIT_CONTEXT):
+            mastered = limit(block * np.float32(_db(gain)), ceiling)
+            f.write(mastered[LIMIT_CONTEXT : LIMIT_CONTEXT + (b - a)].astype("<f4").tobytes())
+    return gain

@@ -1,47 +1,143 @@
-"""Narration takes: decoded once to 48 kHz mono float samples."""
+"""Narration takes: decoded once at 48 kHz, trimmed to a margin, faded, levelled.
+
+A take is a pydub AudioSegment (mono, 16-bit, 48 kHz): slicing and fades are pydub's, in
+milliseconds, so every duration is exact to the millisecond. Its loudness is measured
+(BS.1770-4, pyloudnorm) and kept as a gain to apply in the mix, so quiet and hot
+recordings come out alike.
+"""
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from pipeline import ffmpeg
+from pipeline.audio import envelope, loudness
 from pipeline.errors import EssayError, Problem
-from pipeline.ffmpeg import SAMPLE_RATE, DecodeError, decode_audio
-from pipeline.script.model import Essay
+from pipeline.ffmpeg import SAMPLE_RATE, DecodeError
+from pipeline.script.model import Essay, Narration
+from pipeline.script.schema import Audio
+
+with warnings.catch_warnings():  # pydub looks for a system ffmpeg on import; we give it ours
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
+
+AudioSegment.converter = ffmpeg.ffmpeg_exe()
+ROOM_TONE_SECONDS = 0.6
 
 
 @dataclass(frozen=True)
 class Take:
-    samples: np.ndarray  # float32, shape (n, 1), at SAMPLE_RATE
+    audio: AudioSegment  # trimmed and faded
+    gain: float  # dB that brings it to the loudness target
+    speech: np.ndarray  # bool per envelope hop: where words are
+    room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
 
     @property
     def duration(self) -> float:
-        return len(self.samples) / SAMPLE_RATE
+        return self.audio.frame_count() / SAMPLE_RATE
+
+    @property
+    def samples(self) -> np.ndarray:
+        """int16 view of the audio, no copy."""
+        return np.frombuffer(self.audio.raw_data, dtype=np.int16)
 
 
 def load_takes(essay: Essay) -> dict[str, Take]:
     """One take per section id. Raises EssayError naming every take that cannot be used."""
+    uses = Counter(section.narration.audio for section in essay.sections)
+    files: dict[Path, AudioSegment | None] = {}  # decoded, while sections still need them
     takes, problems = {}, []
     for section in essay.sections:
         narration = section.narration
+        if narration.audio not in files:
+            files[narration.audio] = _decode(narration, problems)
+        source = files[narration.audio]
+        uses[narration.audio] -= 1
+        if not uses[narration.audio]:
+            del files[narration.audio]  # a long episode never holds every source at once
+        if source is None:
+            continue
         try:
-            samples = decode_audio(narration.audio)
-        except DecodeError as err:
-            problems.append(
-                _problem(narration, f"cannot decode audio: {err}; re-export it as WAV or MP3")
-            )
-            continue
-        if len(samples) == 0:
-            problems.append(
-                _problem(narration, "the audio has zero length; record or export the take again")
-            )
-            continue
-        takes[section.id] = Take(np.ascontiguousarray(samples))
+            takes[section.id] = prepare(_stretch(source, narration), essay.settings.audio)
+        except TakeProblem as err:
+            origin = narration.offsets if err.about_offsets else narration.origin
+            problems.append(origin.problem(str(err)))
     if problems:
         raise EssayError(problems)
     return takes
 
 
-def _problem(narration, message: str) -> Problem:
-    return narration.origin.problem(message)
+class TakeProblem(ValueError):
+    def __init__(self, message: str, about_offsets: bool = False):
+        super().__init__(message)
+        self.about_offsets = about_offsets
+
+
+def decode(path: Path) -> AudioSegment:
+    """Any audio file as 48 kHz mono 16-bit. Raises DecodeError."""
+    pcm = ffmpeg.decode_audio(path, channels=1, sample_format="s16le")
+    return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+
+
+def _decode(narration: Narration, problems: list[Problem]) -> AudioSegment | None:
+    try:
+        audio = decode(narration.audio)
+    except DecodeError as err:
+        problems.append(
+            narration.origin.problem(f"cannot decode audio: {err}; re-export it as WAV or MP3")
+        )
+        return None
+    if len(audio) == 0:
+        problems.append(
+            narration.origin.problem("the audio has zero length; record or export the take again")
+        )
+        return None
+    return audio
+
+
+def _stretch(source: AudioSegment, narration: Narration) -> AudioSegment:
+    """The section's part of the file (all of it, unless start/end are given)."""
+    length = len(source) / 1000
+    if narration.start >= length:
+        raise TakeProblem(
+            f"starts at {narration.start:g} s, beyond the end of the take ({length:.2f} s); "
+            "check the offset",
+            about_offsets=True,
+        )
+    end = length if narration.end is None else min(narration.end, length)
+    return source[round(narration.start * 1000) : round(end * 1000)]
+
+
+def prepare(raw: AudioSegment, settings: Audio) -> Take:
+    """Trim silence to the margin, fade the edges, measure the loudness, find room tone."""
+    samples = np.frombuffer(raw.raw_data, dtype=np.int16).astype(np.float32) / 32768
+    level = envelope.levels(samples)
+    if envelope.is_silent(level):
+        raise TakeProblem(
+            "the take is silent (no speech above -55 dBFS); check the recording or its gain"
+        )
+    speech = envelope.speech_mask(level)
+    first, last = envelope.runs(speech)[0][0], envelope.runs(speech)[-1][1]
+    hop_ms, margin = envelope.HOP * 1000, settings.trim_margin * 1000
+    start = max(0, round(first * hop_ms - margin))
+    end = min(len(raw), round(last * hop_ms + margin))
+    fade = round(settings.fade * 1000)
+    audio = raw[start:end].fade_in(fade).fade_out(fade)
+    kept = slice(round(start / hop_ms), round(start / hop_ms) + round(len(audio) / hop_ms))
+    return Take(
+        audio=audio,
+        gain=settings.loudness - loudness.integrated(samples[round(start * 48) : round(end * 48)]),
+        speech=speech[kept],
+        room_tone=_room_tone(raw, level) if settings.room_tone else None,
+    )
+
+
+def _room_tone(raw: AudioSegment, level: np.ndarray) -> AudioSegment:
+    hops = round(ROOM_TONE_SECONDS / envelope.HOP)
+    start_ms = envelope.quietest(level, hops) * envelope.HOP * 1000
+    return raw[round(start_ms) : round(start_ms + hops * envelope.HOP * 1000)]

@@ -15,53 +15,21 @@ def assemble(
     audio: Path,
     chapters: Sequence[Chapter],
     meta: Meta,
-    audio_bitrate: str,
     out: Path,
     scratch: Path,
 ) -> None:
-    """`audio` is raw float32 stereo at 48 kHz, exactly as long as the segments together."""
+    """`audio` is the encoded sound, exactly as long as the segments together; both are
+    copied, not re-encoded."""
     listing = scratch / "segments.txt"
     listing.write_text("".join(f"file '{_quote(p)}'\n" for p in segments), encoding="utf-8")
     metadata = scratch / "metadata.txt"
     metadata.write_text(ffmetadata(meta, chapters), encoding="utf-8")
     ffmpeg.run(
-        "-f",
-        "concat",
-        "-safe",
-        "0",
-        "-i",
-        str(listing),
-        "-f",
-        "f32le",
-        "-ar",
-        str(ffmpeg.SAMPLE_RATE),
-        "-ac",
-        "2",
-        "-i",
-        str(audio),
-        "-f",
-        "ffmetadata",
-        "-i",
-        str(metadata),
-        "-map",
-        "0:v:0",
-        "-map",
-        "1:a:0",
-        "-map_metadata",
-        "2",
-        "-map_chapters",
-        "2",
-        "-c:v",
-        "copy",
-        "-c:a",
-        "aac",
-        "-b:a",
-        audio_bitrate,
-        "-movflags",
-        "+faststart",
-        "-y",
-        str(out),
-        what="joining the segments and muxing the audio",
+        *("-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(audio)),
+        *("-f", "ffmetadata", "-i", str(metadata), "-map", "0:v:0", "-map", "1:a:0"),
+        *("-map_metadata", "2", "-map_chapters", "2", "-c", "copy"),
+        *("-movflags", "+faststart", "-y", str(out)),
+        what="joining the segments and the sound",
     )
 
 

@@ -21,6 +21,7 @@ from pipeline.visuals.templates import CardTemplates, TemplateProblem, render_te
 AUDIO_TYPES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 SERIES_FILE = "series.yaml"
+_FILE_KEYS = {"audio", "take", "still", "file"}
 OVERLAY_TEMPLATE = "caption"
 
 
@@ -72,9 +73,11 @@ def load_essay(path: Path) -> m.Essay:
             doc = validate(model, source)
         except EssayError as err:
             problems += [p for p in err.problems if p not in problems]
+    normaliser = _Normaliser(path, project_root(path), source)
     if problems:
-        raise EssayError(problems)
-    return _Normaliser(path, project_root(path), source).essay(doc)
+        # the files named are worth checking even when the structure is wrong
+        raise EssayError(problems + normaliser.files_named(source.data))
+    return normaliser.essay(doc)
 
 
 @dataclass
@@ -114,6 +117,7 @@ class _Normaliser:
             self.section(doc, i, sec, context, templates) for i, sec in enumerate(doc.sections)
         )
         self.check_unique_ids(doc)
+        music = self.music(doc)
         if self.problems:
             raise EssayError(self.problems)
         settings = m.Settings(
@@ -121,9 +125,10 @@ class _Normaliser:
             timing=doc.timing,
             subtitles=doc.subtitles,
             audio=doc.audio,
+            music=doc.music,
             fonts=tuple(sorted({f.path for f in fonts.values()})),
         )
-        return m.Essay(self.path, self.root, meta, settings, sections)
+        return m.Essay(self.path, self.root, meta, settings, sections, music)
 
     # -- problems and paths -------------------------------------------------------------
 
@@ -157,6 +162,19 @@ class _Normaliser:
         else:
             return resolved
         return None
+
+    def files_named(self, data: Any, path: KeyPath = ()) -> list[Problem]:
+        """Problems with every asset path in raw (unvalidated) data."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if key in _FILE_KEYS and isinstance(value, str):
+                    self.asset(value, (*path, key), ())
+                else:
+                    self.files_named(value, (*path, key))
+        elif isinstance(data, list):
+            for i, value in enumerate(data):
+                self.files_named(value, (*path, i))
+        return self.problems if not path else []
 
     def text(self, raw: str, path: KeyPath, context: dict[str, Any]) -> str:
         try:
@@ -208,13 +226,7 @@ class _Normaliser:
         context = {**context, "section": {"id": sec.id, "title": sec.title, "number": i + 1}}
         title = self.text(sec.title, (*here, "title"), context)
         context["section"]["title"] = title
-        audio_key = (*here, "narration", "audio")
-        narration = m.Narration(
-            text=self.text(sec.narration.text, (*here, "narration", "text"), context),
-            audio=self.asset(sec.narration.audio, audio_key, AUDIO_TYPES)
-            or Path(sec.narration.audio),
-            origin=self.origin(audio_key),
-        )
+        narration = self.narration(doc, i, context)
         visuals = []
         for j, shot in enumerate(sec.visuals):
             key = (*here, "visuals", j)
@@ -224,6 +236,70 @@ class _Normaliser:
             else:
                 visuals.append(self.card(key, shot, transition, context, templates))
         return m.Section(sec.id, title, narration, tuple(visuals))
+
+    def narration(self, doc: s.EpisodeDoc, i: int, context) -> m.Narration:
+        """The section's take: its own file, or its stretch of the episode's single take."""
+        here: KeyPath = ("sections", i, "narration")
+        spec = doc.sections[i].narration
+        shared = doc.narration.take if doc.narration else None
+        raw = spec.audio or shared
+        key = (*here, "audio") if spec.audio or not shared else ("narration", "take")
+        if raw is None:
+            self.report(
+                (*here, "audio"),
+                "required key is missing; add the section's take, "
+                "or give the episode one `narration: {take: ...}`",
+            )
+        start = spec.start
+        if start is None and raw == shared and i > 0:
+            self.report(
+                (*here, "start"),
+                "required when sections share the episode's take: "
+                "where this section starts in it, in seconds",
+            )
+        end = spec.end
+        following = doc.sections[i + 1].narration if i + 1 < len(doc.sections) else None
+        if end is None and following and (following.audio or shared) == raw:
+            end = following.start
+        file = self.asset(raw, key, AUDIO_TYPES) if raw else None
+        return m.Narration(
+            text=self.text(spec.text, (*here, "text"), context),
+            audio=file or Path(raw or ""),
+            start=start or 0.0,
+            end=end,
+            origin=self.origin(key),
+            offsets=self.origin((*here, "start")),
+        )
+
+    def music(self, doc: s.EpisodeDoc) -> tuple[m.MusicPart, ...]:
+        ids = {sec.id: i for i, sec in enumerate(doc.sections)}
+        parts = []
+        clips = [(("music", "bed"), doc.music.bed)] if doc.music.bed else []
+        clips += [(("music", "cues", k), cue) for k, cue in enumerate(doc.music.cues)]
+        for key, clip in clips:
+            span = None
+            if isinstance(clip, s.MusicCue):
+                first, last = ids.get(clip.start), ids.get(clip.end or clip.start)
+                named = [("start", first)] + ([("end", last)] if clip.end else [])
+                for name, found in named:
+                    if found is None:
+                        self.report(
+                            (*key, name),
+                            f"no section with id '{getattr(clip, name)}'; "
+                            f"use one of: {', '.join(ids)}",
+                        )
+                if first is not None and last is not None and last < first:
+                    self.report((*key, "end"), "the cue ends before it starts; swap start and end")
+                span = (first or 0, last or 0)
+            file = self.asset(clip.file, (*key, "file"), AUDIO_TYPES)
+            if file:
+                origin = self.origin(key)
+                parts.append(
+                    m.MusicPart(
+                        file, clip.level, clip.fade_in, clip.fade_out, clip.loop, span, origin
+                    )
+                )
+        return tuple(parts)
 
     def transition(self, doc: s.EpisodeDoc, t: s.Transition | None) -> m.Transition:
         chosen = _overlay(doc.defaults.transition, t)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import Problem
-from pipeline.script.schema import Audio, Move, Subtitles, Timing, Video
+from pipeline.script.schema import Audio, Move, Music, Subtitles, Timing, Video
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,23 @@ Visual = Still | Card
 class Narration:
     text: str
     audio: Path
-    origin: Origin  # of the audio key
+    start: float  # seconds into the file where the section's take begins
+    end: float | None  # where it ends; None: at the end of the file
+    origin: Origin  # of the file's key
+    offsets: Origin  # of the section's `start` key
+
+
+@dataclass(frozen=True)
+class MusicPart:
+    """A music file over the whole episode (a bed) or over a range of sections (a cue)."""
+
+    file: Path
+    level: float  # LUFS when nothing is said
+    fade_in: float
+    fade_out: float
+    loop: bool
+    sections: tuple[int, int] | None  # first and last section index; None: the whole episode
+    origin: Origin
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,7 @@ class Settings:
     timing: Timing
     subtitles: Subtitles
     audio: Audio
+    music: Music  # ducking settings; the files are in Essay.music
     fonts: tuple[Path, ...]  # every font file templates may use
 
 
@@ -103,3 +120,4 @@ class Essay:
     meta: Meta
     settings: Settings
     sections: tuple[Section, ...]
+    music: tuple[MusicPart, ...]

@@ -77,7 +77,50 @@ class Subtitles(Model):
 class Audio(Model):
     loudness: float = Field(-16.0, ge=-40, le=-5, description="Integrated loudness target, LUFS.")
     true_peak: float = Field(-1.0, ge=-12, le=0, description="True-peak ceiling, dBTP.")
-    bitrate: str = Field("384k", pattern=r"^\d+k$", description="AAC bitrate of the MP4's audio.")
+    bitrate: str = Field("384k", pattern=r"^\d+k$", description="AAC bitrate of the MP4's sound.")
+    edition_bitrate: str = Field(
+        "192k", pattern=r"^\d+k$", description="Bitrate of the audio edition (MP3 and M4A)."
+    )
+    trim_margin: float = Field(
+        0.15, ge=0, le=2, description="Seconds of silence kept before and after each take."
+    )
+    room_tone: bool = Field(
+        True, description="Fill pauses with the take's own room tone (false: digital silence)."
+    )
+    fade: float = Field(0.01, ge=0.005, le=0.02, description="Fade at every join, seconds.")
+
+
+class MusicClip(Model):
+    """A music file placed in the episode."""
+
+    file: str = Field(description="Audio file: wav, mp3, m4a, flac or ogg.")
+    level: float = Field(
+        -30.0, ge=-60, le=-6, description="Its loudness when nothing is said, LUFS."
+    )
+    fade_in: float = Field(2.0, ge=0, le=30, description="Seconds.")
+    fade_out: float = Field(3.0, ge=0, le=30, description="Seconds.")
+    loop: bool = Field(True, description="Repeat to fill its span (else play once).")
+
+
+class MusicCue(MusicClip):
+    """Music over a range of sections: an intro sting, an outro."""
+
+    start: str = Field(description="Section id where it starts (at the section's first frame).")
+    end: str | None = Field(None, description="Section id where it ends (default: `start`).")
+    loop: bool = Field(False, description="Repeat to fill its span (else play once).")
+
+
+class Music(Model):
+    bed: MusicClip | None = Field(None, description="Music under the whole episode.")
+    cues: list[MusicCue] = Field(default_factory=list, description="Music over section ranges.")
+    duck: float = Field(
+        15.0, ge=12, le=40, description="dB the music goes down while the narrator speaks."
+    )
+    attack: float = Field(0.08, ge=0.01, le=0.5, description="Seconds to go down.")
+    release: float = Field(0.4, ge=0.05, le=3, description="Seconds to come back up.")
+    hold: float = Field(
+        0.8, ge=0, le=10, description="Pauses shorter than this keep the music down, seconds."
+    )
 
 
 class Move(Model):
@@ -152,6 +195,7 @@ class SeriesDoc(Model):
     timing: Timing = Field(default_factory=Timing)
     subtitles: Subtitles = Field(default_factory=Subtitles)
     audio: Audio = Field(default_factory=Audio)
+    music: Music = Field(default_factory=Music)
     defaults: Defaults = Field(default_factory=Defaults)
     fonts: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_FONTS),
@@ -168,7 +212,22 @@ class Film(Model):
 
 class Narration(Model):
     text: str = Field(min_length=1, description="The script of the section, as spoken.")
-    audio: str = Field(description="The recorded take: wav, mp3, m4a, flac or ogg.")
+    audio: str | None = Field(
+        None,
+        description="The recorded take (wav, mp3, m4a, flac, ogg); default: the episode's take.",
+    )
+    start: float | None = Field(None, ge=0, description="Where the section starts in its take, s.")
+    end: float | None = Field(None, ge=0, description="Where it ends in its take, seconds.")
+
+    @model_validator(mode="after")
+    def _order(self) -> Narration:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError("narration end must come after its start")
+        return self
+
+
+class EpisodeNarration(Model):
+    take: str = Field(description="One recording of the whole episode.")
 
 
 class StillShot(Model):
@@ -235,4 +294,7 @@ class EpisodeDoc(SeriesDoc):
     title: str = Field(min_length=1, description="Episode title.")
     film: Film
     date: datetime.date | None = Field(None, description="Publication date, YYYY-MM-DD.")
+    narration: EpisodeNarration | None = Field(
+        None, description="A single take of the whole episode, shared by the sections."
+    )
     sections: list[Section] = Field(min_length=1)

@@ -29,16 +29,18 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
 
 
 def _problems(model: type[BaseModel], source: Source, err: ValidationError) -> list[Problem]:
-    problems = []
-    seen = set()
+    found: dict[KeyPath, str] = {}
     for e in err.errors(include_url=False):
         path = _data_path(source.data, e["loc"])
         # A union reports one error per member; the first is the useful one.
-        if path in seen and e["type"] != "extra_forbidden":
-            continue
-        seen.add(path)
-        problems.append(source.problem(path, _message(model, e, path)))
-    return problems
+        found.setdefault(path, _message(model, e, path))
+    # `titel: x` is one mistake: the unknown key explains the missing `title`
+    explained = {
+        (*path[:-1], message.split("'")[1])
+        for path, message in found.items()
+        if message.startswith("unknown key; did you mean")
+    }
+    return [source.problem(p, m) for p, m in found.items() if p not in explained]
 
 
 def _data_path(data: Any, loc: tuple) -> KeyPath:
@@ -56,6 +58,8 @@ def _data_path(data: Any, loc: tuple) -> KeyPath:
 
 def _message(model: type[BaseModel], e: dict, path: KeyPath) -> str:
     kind, got = e["type"], e.get("input")
+    if kind == "missing" and isinstance(e["loc"][-1], int):
+        return "needs two numbers, e.g. [1.0, 1.1]"
     if kind == "missing":
         return "required key is missing; add it"
     if kind == "extra_forbidden":
@@ -70,8 +74,10 @@ def _message(model: type[BaseModel], e: dict, path: KeyPath) -> str:
         return f"expected {_EXPECTED[kind]}, got {_show(got)}"
     if kind == "value_error":
         return str(e["ctx"]["error"])
-    if kind == "too_short" and isinstance(got, list | dict):
+    if kind == "too_short" and isinstance(got, list | dict) and not got:
         return "must not be empty; add at least one entry"
+    if kind == "too_long" and isinstance(got, list):
+        return f"needs two numbers, got {len(got)}"
     if kind == "string_pattern_mismatch" and path[-1:] == ("id",):
         return f"got {_show(got)}; use lowercase letters, digits and dashes, e.g. 'the-ending'"
     msg = e["msg"]
@@ -127,7 +133,7 @@ def _unwrap(t: Any, part: Any) -> Any:
             t = typing.get_args(t)[0]
         elif origin in (typing.Union, types.UnionType):
             members = [a for a in typing.get_args(t) if a is not type(None)]
-            tagged = [m for m in members if _tag(m) == part]
+            tagged = [m for m in members if part in UNION_TAGS and _tag(m) == part]
             if tagged:
                 return typing.get_args(tagged[0])[0]
             models = [m for m in members if _is_model(_strip(m))]

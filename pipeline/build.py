@@ -17,6 +17,7 @@ from pipeline.publish.outputs import publish
 from pipeline.publish.subtitles import chapters_vtt, to_srt, to_vtt
 from pipeline.render.assemble import assemble
 from pipeline.render.cache import Cache
+from pipeline.render.captions import captions_for
 from pipeline.render.plan import plan_segments
 from pipeline.render.profile import profile_for
 from pipeline.render.segments import Progress, SegmentResult, render_segments
@@ -56,7 +57,7 @@ def check(path: Path) -> Checked:
     music = _collect(load_music, essay, problems)
     if problems:
         raise EssayError(problems)
-    timeline = build_timeline(essay, {k: t.duration for k, t in takes.items()})
+    timeline = build_timeline(essay, takes)
     return Checked(essay, takes, music, timeline)
 
 
@@ -79,6 +80,7 @@ def build(
     profile: str = "master",
     workers: int | None = None,
     progress: Progress | None = None,
+    burn_subtitles: bool = False,
 ) -> Built:
     """Render, mix and write every file, then move them into output/<slug>/ together."""
     progress = progress or Progress()
@@ -88,7 +90,8 @@ def build(
     cache = Cache.for_project(essay.root)
     scratch = cache.scratch(essay.meta.slug)
     try:
-        jobs = plan_segments(essay, timeline, profile_for(essay.settings.video, profile))
+        captions = captions_for(essay, timeline) if burn_subtitles else ()
+        jobs = plan_segments(essay, timeline, profile_for(essay.settings.video, profile), captions)
         segments = render_segments(jobs, cache, workers, progress)
         progress.stage("mixing the sound")
         sound = audio_streams(essay, timeline, checked.takes, checked.music, cache.root)

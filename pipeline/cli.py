@@ -41,9 +41,11 @@ def check(essays: Sequence[Path]) -> None:
             failed = True
             continue
         t = checked.timeline
+        _warn(t.warnings)
         click.echo(
             f"{path}: ok: {len(t.sections)} sections, {_clock(t.duration)}, "
             f"{len(t.shots)} shots, {len(t.cues)} subtitle cues"
+            + (f", {len(t.warnings)} warnings" if t.warnings else "")
         )
     if failed:
         sys.exit(EXIT_INVALID)
@@ -66,7 +68,9 @@ def check(essays: Sequence[Path]) -> None:
     help="Sections rendered at once (default: chosen for this machine).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar: one line per section.")
-def build(essay: Path, profile: str, jobs: int | None, quiet: bool) -> None:
+@click.option("--burn-subtitles", is_flag=True,
+              help="Draw the subtitles into the picture too, in the series' style.")  # fmt: skip
+def build(essay: Path, profile: str, jobs: int | None, quiet: bool, burn_subtitles: bool) -> None:
     """Render an episode into output/<slug>/: MP4, SRT, WebVTT and chapters."""
     from pipeline.build import build as run_build
 
@@ -74,7 +78,7 @@ def build(essay: Path, profile: str, jobs: int | None, quiet: bool) -> None:
     live = sys.stderr.isatty() and not quiet
     progress = _BarProgress() if live else _LineProgress()
     try:
-        built = _guard(lambda: run_build(essay, profile, jobs, progress))
+        built = _guard(lambda: run_build(essay, profile, jobs, progress, burn_subtitles))
     except EssayError as err:
         _report(err)
         sys.exit(EXIT_INVALID)
@@ -82,6 +86,7 @@ def build(essay: Path, profile: str, jobs: int | None, quiet: bool) -> None:
         progress.close()
     elapsed = time.monotonic() - started
     t = built.checked.timeline
+    _warn(t.warnings)
     reused = sum(s.reused for s in built.segments)
     click.echo(
         f"built {essay} in {elapsed:.1f} s: {_clock(t.duration)} of video, "
@@ -106,6 +111,12 @@ def _guard(action):
     except KeyboardInterrupt:
         click.echo("interrupted; output/ is as it was before this build", err=True)
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _warn(warnings) -> None:
+    """Doubts that do not stop a build: take and script disagree, a cue reads too fast."""
+    for problem in warnings:
+        click.echo(str(problem), err=True)
 
 
 def _report(err: EssayError) -> None:

@@ -235,15 +235,6 @@ def test_offset_beyond_the_take_is_an_error(project: Project) -> None:
     assert "sections[1].narration.start" in text and "beyond the end of the take" in text
 
 
-def test_missing_start_for_a_shared_take_is_an_error(project: Project) -> None:
-    data = project.read()
-    data["narration"] = {"take": "assets/t/n0.wav"}
-    for section in data["sections"]:
-        del section["narration"]["audio"]
-    project.write(data)
-    assert "sections[1].narration.start" in problem_of(project)
-
-
 def test_music_shorter_than_its_fades_is_an_error(project: Project) -> None:
     write_music(project.root / "assets/t/sting.wav", 1.0)
     data = project.read()

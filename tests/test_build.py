@@ -12,7 +12,7 @@ import pytest
 import srt
 import webvtt
 from conftest import TEXTS, Project, make_project, write_still
-from probe import chapters, streams, top_level_atoms
+from probe import chapters, streams, top_level_atoms, video_frames
 
 from pipeline.audio.mix import samples_for
 from pipeline.build import build, check
@@ -226,3 +226,31 @@ def test_check_does_not_render(project: Project) -> None:
     assert len(checked.timeline.sections) == 2
     assert not (project.root / "output").exists()
     assert not (project.root / ".essay-cache").exists()
+
+
+def test_burned_in_subtitles_are_drawn_and_follow_the_text(project: Project) -> None:
+    plain = video_frames(build(project.episode).folder / "tiny.mp4")
+    burned = build(project.episode, burn_subtitles=True)
+    assert burned.frames_encoded == burned.checked.timeline.frames  # other pixels, other keys
+    cue = burned.checked.timeline.cues[0]
+    frame = round((cue.start + cue.end) / 2 * 30)
+    bottom = slice(120, 180)  # where the series puts subtitles in a 180-line frame
+    a = plain[frame][bottom]
+    b = video_frames(burned.folder / "tiny.mp4")[frame][bottom]
+    assert abs(a.astype(int) - b.astype(int)).mean() > 3  # white text with a black outline
+    data = project.read()
+    data["sections"][1]["narration"]["text"] = "Other words for the second section."
+    project.write(data)
+    again = build(project.episode, burn_subtitles=True)
+    assert [s.section for s in again.segments if not s.reused] == ["two"]
+
+
+def test_cli_check_lists_warnings_and_still_passes(project: Project) -> None:
+    # the fixture's narrator says two sentences in 2.2 s: too fast to read along
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "check", "essays/tiny.yaml"],
+        cwd=project.root, capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 0
+    assert "warning: the cue 'This is the first section." in proc.stderr
+    assert "characters a second" in proc.stderr and "ok:" in proc.stdout

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pytest
 from conftest import Project
 
 from pipeline.script.load import load_essay
 from pipeline.script.model import Transition
+from pipeline.timing.cues import LEAD
 from pipeline.timing.timeline import build_timeline
 
 FPS = 30
+
+
+@dataclass(frozen=True)
+class Take:
+    """A take known only by its length: cues are then timed by text length."""
+
+    duration: float
+    levels: None = None
+
+
+def takes(one: float, two: float) -> dict[str, Take]:
+    return {"one": Take(one), "two": Take(two)}
 
 
 @pytest.fixture
@@ -21,7 +34,7 @@ def essay(project: Project):
 
 def test_sections_last_narration_plus_pauses(essay) -> None:
     # lead_in 0.3, pause 0.5, tail 0.7 (conftest.SERIES)
-    t = build_timeline(essay, {"one": 2.0, "two": 1.5})
+    t = build_timeline(essay, takes(2.0, 1.5))
     one, two = t.sections
     assert (one.first_frame, one.end_frame) == (0, round((0.3 + 2.0 + 0.5) * FPS))
     assert one.speech_start == pytest.approx(0.3) and one.speech_end == pytest.approx(2.3)
@@ -32,15 +45,15 @@ def test_sections_last_narration_plus_pauses(essay) -> None:
 
 
 def test_section_length_is_rounded_up_to_whole_frames(essay) -> None:
-    t = build_timeline(essay, {"one": 2.01, "two": 1.5})
+    t = build_timeline(essay, takes(2.01, 1.5))
     one = t.sections[0]
     assert one.end_frame == 85  # (0.3 + 2.01 + 0.5) * 30 = 84.3 -> 85: speech is never cut
     assert one.end_frame / FPS >= one.speech_end + 0.5
 
 
 def test_a_section_keeps_its_frames_when_an_earlier_one_changes(essay) -> None:
-    a = build_timeline(essay, {"one": 2.0, "two": 1.5})
-    b = build_timeline(essay, {"one": 3.37, "two": 1.5})
+    a = build_timeline(essay, takes(2.0, 1.5))
+    b = build_timeline(essay, takes(3.37, 1.5))
     length = [s.end_frame - s.first_frame for s in (a.sections[1], b.sections[1])]
     assert length[0] == length[1]
 
@@ -51,7 +64,7 @@ def test_shots_share_the_section_by_weight(essay) -> None:
     visuals[0] = replace(visuals[0], weight=3.0, transition=Transition("cut", 0.0))
     visuals[1] = replace(visuals[1], weight=1.0, transition=Transition("cut", 0.0))
     sections[0] = replace(sections[0], visuals=tuple(visuals))
-    t = build_timeline(replace(essay, sections=tuple(sections)), {"one": 3.7, "two": 1.5})
+    t = build_timeline(replace(essay, sections=tuple(sections)), takes(3.7, 1.5))
     first, second = t.shots[0], t.shots[1]
     frames = t.sections[0].end_frame  # 0.3 + 3.7 + 0.5 = 4.5 s = 135 frames
     assert frames == 135
@@ -61,7 +74,7 @@ def test_shots_share_the_section_by_weight(essay) -> None:
 
 
 def test_crossfade_overlaps_the_shot_before_and_never_moves_the_audio(essay) -> None:
-    t = build_timeline(essay, {"one": 2.0, "two": 1.5})
+    t = build_timeline(essay, takes(2.0, 1.5))
     fade = round(0.8 * FPS)  # the default transition
     title, still = t.shots[0], t.shots[1]
     assert title.fade_frames == fade  # the first shot fades in from black
@@ -74,22 +87,23 @@ def test_crossfade_overlaps_the_shot_before_and_never_moves_the_audio(essay) -> 
 
 
 def test_short_shots_clamp_their_crossfade(essay) -> None:
-    t = build_timeline(essay, {"one": 0.2, "two": 0.2})
+    t = build_timeline(essay, takes(0.2, 0.2))
     for shot in t.shots:
         assert shot.fade_frames <= shot.end_frame - shot.first_frame
 
 
 def test_chapters_follow_sections(essay) -> None:
-    t = build_timeline(essay, {"one": 2.0, "two": 1.5})
+    t = build_timeline(essay, takes(2.0, 1.5))
     assert [c.title for c in t.chapters] == ["The first", "The second"]
     assert t.chapters[0].start == 0 and t.chapters[1].end == pytest.approx(t.duration)
 
 
 def test_cues_lie_within_their_sections_speech(essay) -> None:
-    t = build_timeline(essay, {"one": 2.0, "two": 1.5})
+    t = build_timeline(essay, takes(2.0, 1.5))
     one, two = t.sections
     starts = [c.start for c in t.cues]
     assert starts == sorted(starts)
-    assert t.cues[0].start == pytest.approx(one.speech_start)
-    assert max(c.end for c in t.cues if c.start < two.speech_start) <= one.speech_end + 1e-9
-    assert t.cues[-1].end == pytest.approx(two.speech_end)
+    assert t.cues[0].start == pytest.approx(one.speech_start - LEAD)  # up just before the voice
+    firsts = [c for c in t.cues if c.start < two.speech_start - LEAD - 1e-9]
+    assert firsts and all(c.end <= two.speech_start - LEAD for c in firsts)  # in one's time
+    assert t.cues[-1].end <= two.speech_end + 12 / FPS + 1e-9  # reading time past the voice

@@ -9,7 +9,6 @@ recordings come out alike.
 from __future__ import annotations
 
 import warnings
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +18,10 @@ from pipeline import ffmpeg
 from pipeline.audio import envelope, loudness
 from pipeline.errors import EssayError, Problem
 from pipeline.ffmpeg import SAMPLE_RATE, DecodeError
-from pipeline.script.model import Essay, Narration
+from pipeline.script.model import Essay, Narration, Section
 from pipeline.script.schema import Audio
+from pipeline.timing.align import find_sections
+from pipeline.timing.text import tokenize
 
 with warnings.catch_warnings():  # pydub looks for a system ffmpeg on import; we give it ours
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -35,6 +36,7 @@ class Take:
     audio: AudioSegment  # trimmed and faded
     gain: float  # dB that brings it to the loudness target
     speech: np.ndarray  # bool per envelope hop: where words are
+    levels: np.ndarray  # dBFS per envelope hop, for alignment
     room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
 
     @property
@@ -48,28 +50,53 @@ class Take:
 
 
 def load_takes(essay: Essay) -> dict[str, Take]:
-    """One take per section id. Raises EssayError naming every take that cannot be used."""
-    uses = Counter(section.narration.audio for section in essay.sections)
-    files: dict[Path, AudioSegment | None] = {}  # decoded, while sections still need them
-    takes, problems = {}, []
+    """One take per section id. Raises EssayError naming every take that cannot be used.
+
+    Sections that share a file (one take of the whole episode) are cut from it at their
+    `start`; where none is given, alignment finds it. Each file is decoded once, and let go
+    as soon as its sections are cut, so a long episode never holds every source at once.
+    """
+    by_file: dict[Path, list[Section]] = {}
     for section in essay.sections:
-        narration = section.narration
-        if narration.audio not in files:
-            files[narration.audio] = _decode(narration, problems)
-        source = files[narration.audio]
-        uses[narration.audio] -= 1
-        if not uses[narration.audio]:
-            del files[narration.audio]  # a long episode never holds every source at once
+        by_file.setdefault(section.narration.audio, []).append(section)
+    takes, problems = {}, []
+    for sections in by_file.values():
+        source = _decode(sections[0].narration, problems)
         if source is None:
             continue
-        try:
-            takes[section.id] = prepare(_stretch(source, narration), essay.settings.audio)
-        except TakeProblem as err:
-            origin = narration.offsets if err.about_offsets else narration.origin
-            problems.append(origin.problem(str(err)))
+        spans = _spans(source, sections, essay.settings.subtitles.max_line_chars)
+        for section, (start, end) in zip(sections, spans, strict=True):
+            narration = section.narration
+            try:
+                takes[section.id] = prepare(
+                    _stretch(source, start, end, narration), essay.settings.audio
+                )
+            except TakeProblem as err:
+                origin = narration.offsets if err.about_offsets else narration.origin
+                problems.append(origin.problem(str(err)))
     if problems:
         raise EssayError(problems)
     return takes
+
+
+def _spans(
+    source: AudioSegment, sections: list[Section], longest: int
+) -> list[tuple[float, float | None]]:
+    """(start, end) of each section in a file; starts nobody gave are found by alignment."""
+    starts = [s.narration.start for s in sections]
+    if None in starts:
+        samples = np.frombuffer(source.raw_data, dtype=np.int16).astype(np.float32) / 32768
+        texts = [tokenize(s.narration.text, longest) for s in sections]
+        found = find_sections(texts, envelope.levels(samples))
+        starts = [
+            given if given is not None else at for given, at in zip(starts, found, strict=True)
+        ]
+    ends = [s.narration.end for s in sections]
+    ends = [
+        end if end is not None else (starts[k + 1] if k + 1 < len(starts) else None)
+        for k, end in enumerate(ends)
+    ]
+    return list(zip(starts, ends, strict=True))
 
 
 class TakeProblem(ValueError):
@@ -100,17 +127,18 @@ def _decode(narration: Narration, problems: list[Problem]) -> AudioSegment | Non
     return audio
 
 
-def _stretch(source: AudioSegment, narration: Narration) -> AudioSegment:
+def _stretch(
+    source: AudioSegment, start: float, end: float | None, narration: Narration
+) -> AudioSegment:
     """The section's part of the file (all of it, unless start/end are given)."""
     length = len(source) / 1000
-    if narration.start >= length:
+    if start >= length:
         raise TakeProblem(
-            f"starts at {narration.start:g} s, beyond the end of the take ({length:.2f} s); "
-            "check the offset",
+            f"starts at {start:g} s, beyond the end of the take ({length:.2f} s); check the offset",
             about_offsets=True,
         )
-    end = length if narration.end is None else min(narration.end, length)
-    return source[round(narration.start * 1000) : round(end * 1000)]
+    end = length if end is None else min(end, length)
+    return source[round(start * 1000) : round(end * 1000)]
 
 
 def prepare(raw: AudioSegment, settings: Audio) -> Take:
@@ -133,6 +161,7 @@ def prepare(raw: AudioSegment, settings: Audio) -> Take:
         audio=audio,
         gain=settings.loudness - loudness.integrated(samples[round(start * 48) : round(end * 48)]),
         speech=speech[kept],
+        levels=level[kept],
         room_tone=_room_tone(raw, level) if settings.room_tone else None,
     )
 

@@ -10,7 +10,7 @@ from pipeline.render.plan import SegmentJob, ShotInSegment
 from pipeline.script.model import Card, Still
 from pipeline.visuals.cards import card_planes, overlay
 from pipeline.visuals.stills import StillFrames
-from pipeline.visuals.yuv import FrameBuffer, Planes
+from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes
 
 
 class _Layer:
@@ -53,6 +53,20 @@ def _copy(src: Planes, dst: Planes) -> None:
 def frames(job: SegmentJob) -> Iterator[memoryview]:
     """Every frame of the segment as yuv420p bytes, valid until the next is requested."""
     out = FrameBuffer(*job.profile.size)
+    captions = _Captions(job)
+    for f, picture in enumerate(_pictures(job, out)):
+        caption = captions.at(f)
+        if caption is None:
+            yield picture.data.data
+            continue
+        if picture is not out:
+            out.copy_from(picture)  # a layer's own picture must stay clean for the next frame
+        caption.apply(out.planes)
+        yield out.data.data
+
+
+def _pictures(job: SegmentJob, out: FrameBuffer) -> Iterator[FrameBuffer]:
+    """The composed picture of each frame: one layer's own buffer, or `out` for a blend."""
     black = FrameBuffer(*job.profile.size)
     black.fill()
     layers: dict[int, _Layer] = {}
@@ -62,14 +76,14 @@ def frames(job: SegmentJob) -> Iterator[memoryview]:
             if k not in visible:
                 del layers[k]  # its memory goes as soon as it is off screen
         if not visible:
-            yield black.data.data
+            yield black
             continue
         top = visible[-1]
         layer = layers.get(top) or layers.setdefault(top, _Layer(job.shots[top], job))
         picture = layer.draw(f)
         shot = job.shots[top]
         if f - shot.first >= shot.fade:
-            yield picture.data.data
+            yield picture
             continue
         below = black
         if len(visible) > 1:
@@ -78,4 +92,20 @@ def frames(job: SegmentJob) -> Iterator[memoryview]:
         alpha = (f - shot.first + 1) / (shot.fade + 1)
         for a, b, o in zip(below.planes, picture.planes, out.planes, strict=True):
             cv2.addWeighted(a, 1 - alpha, b, alpha, 0, dst=o)
-        yield out.data.data
+        yield out
+
+
+class _Captions:
+    """Burned-in subtitles, each rasterised once, when its first frame comes."""
+
+    def __init__(self, job: SegmentJob):
+        self.job = job
+        self.current: tuple[int, Overlay | None] | None = None
+
+    def at(self, frame: int) -> Overlay | None:
+        for k, c in enumerate(self.job.captions):
+            if c.first <= frame < c.end:
+                if self.current is None or self.current[0] != k:
+                    self.current = (k, overlay(c.svg, self.job.fonts, self.job.profile.size))
+                return self.current[1]
+        return None

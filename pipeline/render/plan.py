@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.render.captions import Caption
 from pipeline.render.profile import Profile
 from pipeline.script.model import Card, Essay, Still, Visual
 from pipeline.timing.timeline import Timeline
@@ -40,9 +41,13 @@ class SegmentJob:
     profile: Profile
     fonts: tuple[Path, ...]
     key: str
+    captions: tuple[Caption, ...] = ()  # burned-in subtitles, frames relative to the segment
 
 
-def plan_segments(essay: Essay, timeline: Timeline, profile: Profile) -> list[SegmentJob]:
+def plan_segments(
+    essay: Essay, timeline: Timeline, profile: Profile, captions: tuple[Caption, ...] = ()
+) -> list[SegmentJob]:
+    """One job per section; `captions` (absolute frames) are burned into the ones they cross."""
     jobs = []
     for span in timeline.sections:
         shots = tuple(
@@ -57,12 +62,17 @@ def plan_segments(essay: Essay, timeline: Timeline, profile: Profile) -> list[Se
         )
         frames = span.end_frame - span.first_frame
         fonts = essay.settings.fonts
-        key = _key(frames, shots, profile, fonts)
-        jobs.append(SegmentJob(span.id, span.index, frames, shots, profile, fonts, key))
+        burned = tuple(
+            Caption(c.first - span.first_frame, c.end - span.first_frame, c.svg)
+            for c in captions
+            if c.first < span.end_frame and c.end > span.first_frame
+        )
+        key = _key(frames, shots, profile, fonts, burned)
+        jobs.append(SegmentJob(span.id, span.index, frames, shots, profile, fonts, key, burned))
     return jobs
 
 
-def _key(frames: int, shots: tuple[ShotInSegment, ...], profile: Profile, fonts) -> str:
+def _key(frames: int, shots: tuple[ShotInSegment, ...], profile: Profile, fonts, captions) -> str:
     recipe = {
         "renderer": RENDERER_VERSION,
         "pipeline": __version__,
@@ -72,6 +82,7 @@ def _key(frames: int, shots: tuple[ShotInSegment, ...], profile: Profile, fonts)
         "shots": [
             {"first": s.first, "end": s.end, "fade": s.fade, **_visual(s.visual)} for s in shots
         ],
+        "captions": [[c.first, c.end, c.svg] for c in captions],
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
 

@@ -118,6 +118,11 @@ class _Normaliser:
         )
         self.check_unique_ids(doc)
         music = self.music(doc)
+        if doc.subtitles.font not in fonts and not self.problems:
+            self.report(
+                ("subtitles", "font"),
+                f"no font named '{doc.subtitles.font}' in `fonts`; use one of: {', '.join(fonts)}",
+            )
         if self.problems:
             raise EssayError(self.problems)
         settings = m.Settings(
@@ -127,6 +132,8 @@ class _Normaliser:
             audio=doc.audio,
             music=doc.music,
             fonts=tuple(sorted({f.path for f in fonts.values()})),
+            font_names=tuple((name, f.path) for name, f in fonts.items()),
+            templates=templates.folder if templates else self.root,
         )
         return m.Essay(self.path, self.root, meta, settings, sections, music)
 
@@ -250,13 +257,7 @@ class _Normaliser:
                 "required key is missing; add the section's take, "
                 "or give the episode one `narration: {take: ...}`",
             )
-        start = spec.start
-        if start is None and raw == shared and i > 0:
-            self.report(
-                (*here, "start"),
-                "required when sections share the episode's take: "
-                "where this section starts in it, in seconds",
-            )
+        start = spec.start if spec.start is not None else (0.0 if raw != shared else None)
         end = spec.end
         following = doc.sections[i + 1].narration if i + 1 < len(doc.sections) else None
         if end is None and following and (following.audio or shared) == raw:
@@ -265,10 +266,11 @@ class _Normaliser:
         return m.Narration(
             text=self.text(spec.text, (*here, "text"), context),
             audio=file or Path(raw or ""),
-            start=start or 0.0,
+            start=0.0 if i == 0 and start is None else start,
             end=end,
             origin=self.origin(key),
             offsets=self.origin((*here, "start")),
+            script=self.origin((*here, "text")),
         )
 
     def music(self, doc: s.EpisodeDoc) -> tuple[m.MusicPart, ...]:

@@ -76,10 +76,11 @@ Visual = Still | Card
 class Narration:
     text: str
     audio: Path
-    start: float  # seconds into the file where the section's take begins
+    start: float | None  # seconds into the file where its take begins; None: find it
     end: float | None  # where it ends; None: at the end of the file
     origin: Origin  # of the file's key
     offsets: Origin  # of the section's `start` key
+    script: Origin  # of the section's `text` key
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class Settings:
     audio: Audio
     music: Music  # ducking settings; the files are in Essay.music
     fonts: tuple[Path, ...]  # every font file templates may use
+    font_names: tuple[tuple[str, Path], ...]  # the name templates use for each
+    templates: Path  # the folder of card templates
 
 
 @dataclass(frozen=True)

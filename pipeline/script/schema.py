@@ -72,6 +72,14 @@ class Subtitles(Model):
     min_duration: float = Field(0.833, gt=0, description="Shortest cue, seconds.")
     max_duration: float = Field(7.0, gt=0, description="Longest cue, seconds.")
     min_gap_frames: int = Field(2, ge=0, description="Frames of gap between consecutive cues.")
+    font: str = Field("sans", description="Font (a name in `fonts`) of burned-in subtitles.")
+    size: float = Field(
+        48, ge=12, le=160, description="Burned-in text size, px in a 1080-line frame."
+    )
+    outline: float = Field(3.0, ge=0, le=12, description="Outline around burned-in text, px.")
+    position: float = Field(
+        0.08, ge=0, le=0.5, description="Burned-in text's distance from the bottom, of the height."
+    )
 
 
 class Audio(Model):

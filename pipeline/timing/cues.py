@@ -1,19 +1,31 @@
-"""Subtitle cues from the script: where to break cues and lines, and when each cue shows.
+"""Subtitle cues from the script and the times its words are spoken.
 
-Break rules (STANDARDS.md): sentence ends first, then clause punctuation, then before a
-conjunction or preposition; never after an article, auxiliary, negation or preposition,
-nor inside a name. Lines are bottom-heavy where there is a choice. The joined cue text is
-the script, word for word.
+Cues and lines break where STANDARDS.md says (sentence ends first, then clause
+punctuation, then before a conjunction or preposition; never after an article, auxiliary,
+pronoun or preposition, nor inside a name), lines are bottom-heavy where there is a choice,
+and the cutting also weighs time: no cue over the longest duration, none flashing by, and
+reading speed kept under the limit where the voice allows. The joined cue text is the
+script, word for word.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.script.schema import Subtitles
+from pipeline.timing.text import Token, break_cost, ends_sentence, join, width
+
+CUE_COST = 4.0  # each extra cue: prefer fewer, fuller cues
+CUE_BREAK_WEIGHT = 2.0  # a cue break separates more than a line break: it must fall better
+SPANNED_SENTENCE = 9.0  # a cue that carries a sentence end inside drifts from the voice
+OVERLONG = 20.0  # a cue longer than the longest allowed: split it
+FLASH = 8.0  # a cue shorter than the shortest allowed
+READING = 2.0  # per character a second over the reading speed limit
+LINGER = 0.1  # seconds a cue stays after its last word, where there is room
+LEAD = 0.04  # seconds a cue comes up before its first word: in the pause, not in a word
+MAX_WORDS = 40  # the most tokens a cue can hold (2 lines of 42 characters hold fewer)
 
 
 @dataclass(frozen=True)
@@ -21,95 +33,41 @@ class Cue:
     start: float  # seconds on the episode clock
     end: float
     lines: tuple[str, ...]
+    text: str  # its words as written: the lines joined with their own spacing
+    space: bool  # a space stands between it and the cue before, in the script
 
     @property
-    def text(self) -> str:
-        return " ".join(self.lines)
+    def chars_per_second(self) -> float:
+        return len(self.text) / max(self.end - self.start, 1e-9)
 
 
-# Cost of breaking after a word, by what the break would separate.
-SENTENCE, CLAUSE, PHRASE, NEUTRAL, BAD = 0.0, 1.0, 3.0, 6.0, 40.0
-CUE_COST = 4.0  # each extra cue: prefer fewer, fuller cues
-CUE_BREAK_WEIGHT = 2.0  # a cue break separates more than a line break: it must fall better
-SPANNED_SENTENCE = 5.0  # a cue that carries a sentence end inside it drifts from the voice
-
-_SENTENCE_END = re.compile(r"[.!?…]['\"’”)\]]*$")
-_CLAUSE_END = re.compile(r"([,;:]|[—–-])['\"’”)\]]*$")
-_DASH_START = re.compile(r"^[—–]")
-_STRIP = re.compile(r"^\W+|\W+$")
-
-# Words that bind to what follows: never end a line or cue on them.
-BINDS_FORWARD = frozenset(
-    """a an the this that these those my your his her its our their some any no every each
-    i you he she we they
-    is are was were be been being am has have had do does did will would shall should can
-    could may might must not to of in on at by for with from into onto upon about than
-    very mr mrs ms dr st""".split()
-)
-# Words a break may come before: conjunctions and prepositions.
-STARTS_PHRASE = frozenset(
-    """and but or nor so yet because although though while whereas if unless until when
-    whenever where wherever which who whom whose that as after before since like to of in
-    on at by for with from into onto about over under through between without within
-    against among""".split()
-)
+def script_of(cues: Sequence[Cue]) -> str:
+    """The script the cues carry, rebuilt: equal to the input with whitespace normalised."""
+    return "".join((" " if c.space and i else "") + c.text for i, c in enumerate(cues))
 
 
-def _bare(word: str) -> str:
-    return _STRIP.sub("", word).lower()
-
-
-def break_cost(words: Sequence[str], i: int) -> float:
-    """Cost of a line or cue break between words[i] and words[i + 1]."""
-    left, right = words[i], words[i + 1]
-    if _SENTENCE_END.search(left):
-        return SENTENCE
-    if _CLAUSE_END.search(left) or _DASH_START.match(right):
-        return CLAUSE
-    if _bare(left) in BINDS_FORWARD:
-        return BAD
-    if _is_name(left) and _is_name(right) and i > 0 and not _SENTENCE_END.search(words[i - 1]):
-        return BAD
-    if _bare(right) in STARTS_PHRASE:
-        return PHRASE
-    return NEUTRAL
-
-
-def _is_name(word: str) -> bool:
-    bare = _STRIP.sub("", word)
-    return bool(bare) and bare[0].isupper() and bare.lower() not in BINDS_FORWARD
-
-
-def _width(words: Sequence[str]) -> int:
-    return len(" ".join(words))
-
-
-def layout(words: Sequence[str], style: Subtitles) -> tuple[tuple[str, ...], float] | None:
-    """Best lines for one cue and their cost, or None if the words cannot fit."""
-    limit = style.max_line_chars
-
-    def fits(part: Sequence[str]) -> bool:
-        return _width(part) <= limit or len(part) == 1  # an overlong word stands alone
-
-    n = len(words)
+def layout(tokens: Sequence[Token], style: Subtitles) -> tuple[tuple[str, ...], float] | None:
+    """Best lines for one cue and their cost, or None if the tokens cannot fit."""
+    limit, n = style.max_line_chars, len(tokens)
 
     @cache
     def best(i: int, lines_left: int) -> tuple[float, tuple[int, ...]] | None:
-        if fits(words[i:]):
+        if width(tokens[i:]) <= limit:
             return (0.0, (n,))
         if lines_left == 1:
             return None
         options = []
         for j in range(i + 1, n):
-            if not fits(words[i:j]):
+            top = width(tokens[i:j])
+            if top > limit:
                 break
             rest = best(j, lines_left - 1)
             if rest is None:
                 continue
-            top, bottom = _width(words[i:j]), _width(words[j:])
+            bottom = width(tokens[j:])
             # bottom-heavy: a longer top line costs more than a longer bottom line
             shape = max(0, top - bottom) * 0.15 + abs(top - bottom) * 0.02
-            options.append((break_cost(words, j - 1) + shape + rest[0], (j, *rest[1])))
+            options.append((break_cost(tokens, j - 1) + shape + rest[0], (j, *rest[1])))
         return min(options, default=None)
 
     found = best(0, style.max_lines)
@@ -117,57 +75,124 @@ def layout(words: Sequence[str], style: Subtitles) -> tuple[tuple[str, ...], flo
         return None
     cost, cuts = found
     starts = (0, *cuts[:-1])
-    return tuple(" ".join(words[a:b]) for a, b in zip(starts, cuts, strict=True)), cost
+    return tuple(join(tokens[a:b]) for a, b in zip(starts, cuts, strict=True)), cost
 
 
-def split_cues(text: str, style: Subtitles) -> list[tuple[str, ...]]:
-    """The script cut into cues, each a tuple of lines."""
-    words = text.split()
-    n = len(words)
-    if not n:
-        return []
-    longest = style.max_line_chars * style.max_lines + 1
-    best: list[tuple[float, int] | None] = [None] * (n + 1)  # cost to cover words[:k], cut
+@dataclass(frozen=True)
+class Timing:
+    """When each token is spoken, on the episode clock."""
+
+    starts: Sequence[float]
+    ends: Sequence[float]
+
+
+def make_cues(tokens: Sequence[Token], timing: Timing, style: Subtitles, fps: int) -> list[Cue]:
+    """Cut tokens into cues, weighing the break rules against the timing rules."""
+    ranges = _segment(tokens, timing, style, fps)
+    cues = []
+    for a, b in ranges:
+        lines, _ = layout(tokens[a:b], style)
+        start = timing.starts[a] - LEAD
+        if a > 0:
+            start = max(start, timing.ends[a - 1])
+        spoken_end = timing.ends[b - 1]
+        cues.append(
+            Cue(
+                start,
+                _out_time(start, spoken_end, width(tokens[a:b]), style, fps),
+                lines,
+                join(tokens[a:b]),
+                tokens[a].space,
+            )
+        )
+    return cues
+
+
+def _out_time(start: float, spoken_end: float, chars: int, style: Subtitles, fps: int) -> float:
+    """After the last word; longer for reading speed (by at most 12 frames past the voice)
+    and to the shortest duration; never longer than the longest."""
+    reading = min(start + chars / style.max_cps, spoken_end + 12 / fps)
+    end = max(spoken_end + LINGER, reading, start + style.min_duration)
+    return min(end, start + style.max_duration)
+
+
+def _segment(
+    tokens: Sequence[Token], timing: Timing, style: Subtitles, fps: int
+) -> list[tuple[int, int]]:
+    n = len(tokens)
+    gap = style.min_gap_frames / fps
+    best: list[tuple[float, int] | None] = [None] * (n + 1)  # cost to cover tokens[:k], cut
     best[0] = (0.0, 0)
     for j in range(1, n + 1):
         options = []
-        for i in range(j - 1, -1, -1):
+        for i in range(j - 1, max(-1, j - 1 - MAX_WORDS), -1):
             if best[i] is None:
                 continue
-            if _width(words[i:j]) > longest and j - i > 1:
-                break
-            placed = layout(tuple(words[i:j]), style)
+            placed = layout(tuple(tokens[i:j]), style)
             if placed is None:
+                if width(tokens[i:j]) > style.max_line_chars * style.max_lines:
+                    break
                 continue
-            spanned = sum(1 for k in range(i, j - 1) if _SENTENCE_END.search(words[k]))
-            end = CUE_BREAK_WEIGHT * break_cost(words, j - 1) if j < n else 0.0
-            cost = best[i][0] + placed[1] + end + CUE_COST + SPANNED_SENTENCE * spanned
+            cost = (
+                best[i][0] + placed[1] + CUE_COST + _timing_cost(tokens, timing, i, j, style, gap)
+            )
+            if j < n:
+                cost += CUE_BREAK_WEIGHT * break_cost(tokens, j - 1)
+            cost += SPANNED_SENTENCE * sum(ends_sentence(tokens, k) for k in range(i, j - 1))
             options.append((cost, i))
         best[j] = min(options, default=None)
-    cues, j = [], n
+    ranges, j = [], n
     while j > 0:
         i = best[j][1]
-        cues.append(layout(tuple(words[i:j]), style)[0])
+        ranges.append((i, j))
         j = i
-    return cues[::-1]
+    return ranges[::-1]
 
 
-def time_cues(
-    cues: Sequence[tuple[str, ...]], start: float, end: float, style: Subtitles, fps: int
-) -> list[Cue]:
-    """Spread cues over [start, end] in proportion to their length (first version)."""
-    if not cues:
-        return []
+def _timing_cost(tokens, timing: Timing, i: int, j: int, style: Subtitles, gap: float) -> float:
+    start = timing.starts[i]
+    room = (timing.starts[j] - gap if j < len(tokens) else timing.ends[-1] + 0.5) - start
+    cost = 0.0
+    if timing.ends[j - 1] - start > style.max_duration:
+        cost += OVERLONG + 5 * (timing.ends[j - 1] - start - style.max_duration)
+    if room < style.min_duration:
+        cost += FLASH
+    shown = max(min(room, style.max_duration), 1e-3)
+    cost += READING * max(0.0, width(tokens[i:j]) / shown - style.max_cps)
+    return cost
+
+
+def settle(cues: Sequence[Cue], style: Subtitles, fps: int) -> list[Cue]:
+    """Across the whole episode: no overlap, and the gap between cues, by ending cues early."""
     gap = style.min_gap_frames / fps
-    weights = [len(" ".join(c)) + 1 for c in cues]
-    total = sum(weights)
-    out, t = [], start
-    for lines, w in zip(cues, weights, strict=True):
-        share = (end - start) * w / total
-        out.append(Cue(t, t + share, lines))
-        t += share
-    # leave the gap by ending each cue a little early
-    return [
-        Cue(c.start, max(c.start + 0.001, c.end - gap) if k < len(out) - 1 else c.end, c.lines)
-        for k, c in enumerate(out)
-    ]
+    out = list(cues)
+    for k in range(len(out) - 1):
+        latest = out[k + 1].start - gap
+        if out[k].end > latest:
+            out[k] = replace(out[k], end=max(out[k].start + 1 / fps, latest))
+    return out
+
+
+def proportional(tokens: Sequence[Token], start: float, end: float) -> Timing:
+    """Token times spread over [start, end] by length: for when there is no voice to follow."""
+    weights = [max(1, len(t.text)) + (1 if t.space else 0) for t in tokens]
+    total = sum(weights) or 1
+    starts, ends, acc = [], [], 0
+    for w in weights:
+        starts.append(start + (end - start) * acc / total)
+        acc += w
+        ends.append(start + (end - start) * acc / total)
+    return Timing(starts, ends)
+
+
+def problems_with(cue: Cue, style: Subtitles) -> list[str]:
+    """Rules a timed cue still breaks (the voice left no way around them)."""
+    found = []
+    if cue.chars_per_second > style.max_cps + 0.05:
+        found.append(
+            f"reads at {cue.chars_per_second:.1f} characters a second "
+            f"(limit {style.max_cps:g}): the narrator is fast here"
+        )
+    if cue.end - cue.start < style.min_duration - 1e-3:
+        found.append(f"shows for {cue.end - cue.start:.2f} s (shortest {style.min_duration:g} s)")
+    return found

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol
 
+import numpy as np
+
+from pipeline.errors import Problem
 from pipeline.script.model import Essay, Section, Visual
-from pipeline.timing.cues import Cue, split_cues, time_cues
+from pipeline.timing.align import align
+from pipeline.timing.cues import Cue, Timing, make_cues, problems_with, proportional, settle
+from pipeline.timing.text import tokenize
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Timeline:
     sections: tuple[SectionSpan, ...]
     shots: tuple[ShotSpan, ...]
     cues: tuple[Cue, ...]
+    warnings: tuple[Problem, ...] = ()  # where take and script disagree, or a cue breaks a rule
 
     @property
     def duration(self) -> float:
@@ -62,28 +69,100 @@ class Timeline:
         )
 
 
-def build_timeline(essay: Essay, speech: Mapping[str, float]) -> Timeline:
-    """Place everything, given each section's narration length in seconds."""
+class Spoken(Protocol):
+    """What the timeline needs of a take: its length, and its level for alignment."""
+
+    @property
+    def duration(self) -> float: ...
+
+    levels: np.ndarray | None
+
+
+def build_timeline(essay: Essay, takes: Mapping[str, Spoken]) -> Timeline:
+    """Place everything, given each section's take."""
     fps = essay.settings.video.fps
     timing = essay.settings.timing
-    sections, cues = [], []
+    style = essay.settings.subtitles
+    sections, cues, warnings = [], [], []
     frame = 0
     last = len(essay.sections) - 1
     for i, section in enumerate(essay.sections):
         lead = timing.lead_in if i == 0 else 0.0
         after = timing.tail if i == last else timing.pause
-        length = speech[section.id]
-        frames = math.ceil((lead + length + after) * fps - 1e-6)
+        take = takes[section.id]
+        frames = math.ceil((lead + take.duration + after) * fps - 1e-6)
         start = frame / fps + lead
         span = SectionSpan(
-            i, section.id, section.title, frame, frame + frames, start, start + length
+            i, section.id, section.title, frame, frame + frames, start, start + take.duration
         )
         sections.append(span)
-        lines = split_cues(section.narration.text, essay.settings.subtitles)
-        cues += time_cues(lines, span.speech_start, span.speech_end, essay.settings.subtitles, fps)
+        made, doubts = _section_cues(section, take, span, essay)
+        # a cue stays in its own section, so a section's frames depend on its text alone
+        cues += [replace(c, start=max(c.start, frame / fps)) for c in made]
+        warnings += doubts
         frame += frames
+    cues = settle(cues, style, fps)
+    warnings += [
+        _where(essay.sections, cue).problem(f"the cue '{cue.text}' {rule}", warning=True)
+        for cue in cues
+        for rule in problems_with(cue, style)
+    ]
+    warnings += _pace_warnings(essay, sections, takes)
     shots = _place_shots(essay.sections, sections, fps)
-    return Timeline(fps, frame, tuple(sections), shots, tuple(cues))
+    return Timeline(fps, frame, tuple(sections), shots, tuple(cues), tuple(warnings))
+
+
+def _section_cues(
+    section: Section, take: Spoken, span: SectionSpan, essay: Essay
+) -> tuple[list[Cue], list[Problem]]:
+    """Cues timed by aligning the script to the take (by text length if it has no levels)."""
+    style = essay.settings.subtitles
+    tokens = tokenize(section.narration.text, style.max_line_chars)
+    if take.levels is None:
+        return make_cues(
+            tokens,
+            proportional(tokens, span.speech_start, span.speech_end),
+            style,
+            essay.settings.video.fps,
+        ), []
+    aligned = align(tokens, take.levels)
+    at = span.speech_start
+    timing = Timing([at + t for t in aligned.starts], [at + t for t in aligned.ends])
+    doubts = [
+        section.narration.script.problem(f"section '{section.id}': {doubt}", warning=True)
+        for doubt in aligned.doubts
+    ]
+    return make_cues(tokens, timing, style, essay.settings.video.fps), doubts
+
+
+def _where(sections: tuple[Section, ...], cue: Cue):
+    """The narration text a cue comes from."""
+    for section in sections:
+        if cue.text in " ".join(section.narration.text.split()):
+            return section.narration.script
+    return sections[0].narration.script
+
+
+PACE_RANGE = (0.6, 1.7)  # a section's speaking pace against the episode's, before we warn
+
+
+def _pace_warnings(essay: Essay, spans, takes: Mapping[str, Spoken]) -> list[Problem]:
+    """Sections with much more or less speech than their text implies, judged against the
+    pace of the other sections."""
+    paces = [takes[s.id].duration / max(len(s.narration.text), 1) for s in essay.sections]
+    found = []
+    for k, section in enumerate(essay.sections):
+        others = paces[:k] + paces[k + 1 :]
+        if not others or len(section.narration.text) < 80:
+            continue
+        ratio = paces[k] / float(np.median(others))
+        if not PACE_RANGE[0] <= ratio <= PACE_RANGE[1]:
+            more = "more" if ratio > 1 else "less"
+            hint = "an extra take or unscripted speech" if ratio > 1 else "a passage not spoken"
+            found.append(section.narration.script.problem(
+                f"section '{section.id}' has {ratio:.1f}x the speech of the other sections for "
+                f"its text ({more} than the script implies): {hint}?", warning=True))  # fmt: skip
+    return found
 
 
 def _place_shots(

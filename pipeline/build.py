@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.audio.loudness import Loudness
@@ -14,11 +16,12 @@ from pipeline.audio.takes import Take, load_takes
 from pipeline.errors import EssayError
 from pipeline.publish.edition import cover_art, write_m4a, write_mp3
 from pipeline.publish.outputs import publish
+from pipeline.publish.reuse import Delivered, key_of
 from pipeline.publish.subtitles import chapters_vtt, to_srt, to_vtt
-from pipeline.render.assemble import assemble
+from pipeline.render.assemble import assemble, ffmetadata
 from pipeline.render.cache import Cache
 from pipeline.render.captions import captions_for
-from pipeline.render.plan import plan_segments
+from pipeline.render.plan import file_digest, plan_segments
 from pipeline.render.profile import profile_for
 from pipeline.render.segments import Progress, SegmentResult, render_segments
 from pipeline.script.load import load_essay
@@ -89,18 +92,25 @@ def build(
     essay, timeline = checked.essay, checked.timeline
     cache = Cache.for_project(essay.root)
     scratch = cache.scratch(essay.meta.slug)
+    folder = output_folder(essay, profile)
+    delivered = Delivered(cache.root / "delivered" / f"{folder.name}.json", folder)
     try:
         captions = captions_for(essay, timeline) if burn_subtitles else ()
         jobs = plan_segments(essay, timeline, profile_for(essay.settings.video, profile), captions)
-        segments = render_segments(jobs, cache, workers, progress)
-        progress.stage("mixing the sound")
-        sound = audio_streams(essay, timeline, checked.takes, checked.music, cache.root)
+        with ThreadPoolExecutor(1) as mixer:  # the sound is made while the pictures are
+            mixing = mixer.submit(
+                audio_streams, essay, timeline, checked.takes, checked.music, cache.root
+            )  # noqa: E501
+            segments = render_segments(jobs, cache, workers, progress)
+            progress.stage("mixing the sound")
+            sound = mixing.result()
         progress.stage("writing the files")
         staged = scratch / essay.meta.slug
         staged.mkdir()
-        files = _write_files(checked, [s.path for s in segments], sound, staged, scratch)
-        folder = output_folder(essay, profile)
+        products = _Products(checked, list(segments), sound, staged, scratch, delivered)
+        files = products.write()
         publish(staged, folder)
+        delivered.save(f.name for f in files)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     files = sorted(folder / f.name for f in files)
@@ -108,31 +118,84 @@ def build(
     return Built(checked, folder, tuple(files), tuple(segments), loudness, sound.reused)
 
 
-def _write_files(
-    checked: Checked, segments: list[Path], sound: AudioStreams, staged: Path, scratch: Path
-) -> list[Path]:
-    essay, timeline = checked.essay, checked.timeline
-    slug, meta, chapters = essay.meta.slug, essay.meta, timeline.chapters
-    named = {
-        f"{slug}.srt": to_srt(timeline.cues),
-        f"{slug}.vtt": to_vtt(timeline.cues),
-        f"{slug}.chapters.vtt": chapters_vtt(timeline.chapters),
-        f"{slug}.loudness.json": _loudness_report(essay, _delivered_loudness(essay, sound)),
-    }
-    for name, text in named.items():
-        (staged / name).write_text(text, encoding="utf-8")
-    video, mp3, m4a = (staged / f"{slug}.{ext}" for ext in ("mp4", "mp3", "m4a"))
-    assemble(segments, sound.path(MASTER), chapters, meta, video, scratch)
-    cover = _cover(essay)
-    write_mp3(sound.path(MP3), mp3, meta, chapters, cover)
-    write_m4a(sound.path(AAC), m4a, meta, chapters, cover, scratch)
-    return [*(staged / n for n in named), video, mp3, m4a]
+@dataclass
+class _Products:
+    """The files of a build, each made anew only when what it is made of changed."""
+
+    checked: Checked
+    segments: list[SegmentResult]
+    sound: AudioStreams
+    staged: Path
+    scratch: Path
+    delivered: Delivered
+
+    def write(self) -> list[Path]:
+        essay, timeline = self.checked.essay, self.checked.timeline
+        slug, meta, chapters = essay.meta.slug, essay.meta, timeline.chapters
+        texts = {
+            f"{slug}.srt": to_srt(timeline.cues),
+            f"{slug}.vtt": to_vtt(timeline.cues),
+            f"{slug}.chapters.vtt": chapters_vtt(timeline.chapters),
+            f"{slug}.loudness.json": _loudness_report(
+                essay, _delivered_loudness(essay, self.sound)
+            ),  # noqa: E501
+        }
+        for name, text in texts.items():
+            (self.staged / name).write_text(text, encoding="utf-8")
+        tags = ffmetadata(meta, chapters)
+        video = [s.path.stem for s in self.segments]
+        made = {
+            f"{slug}.mp4": (key_of(video, self.sound.folder.name, tags), self._video),
+            f"{slug}.mp3": (key_of(self.sound.folder.name, tags, self._cover_recipe()), self._mp3),
+            f"{slug}.m4a": (key_of(self.sound.folder.name, tags, self._cover_recipe()), self._m4a),
+        }
+        for name, (key, make) in made.items():
+            if not self.delivered.reuse(name, key, self.staged):
+                make(self.staged / name)
+        return [self.staged / n for n in [*texts, *made]]
+
+    def _video(self, out: Path) -> None:
+        essay, timeline = self.checked.essay, self.checked.timeline
+        paths = [s.path for s in self.segments]
+        assemble(paths, self.sound.path(MASTER), timeline.chapters, essay.meta, out, self.scratch)
+
+    def _mp3(self, out: Path) -> None:
+        essay = self.checked.essay
+        write_mp3(
+            self.sound.path(MP3), out, essay.meta, self.checked.timeline.chapters, self._cover()
+        )  # noqa: E501
+
+    def _m4a(self, out: Path) -> None:
+        essay = self.checked.essay
+        write_m4a(
+            self.sound.path(AAC),
+            out,
+            essay.meta,
+            self.checked.timeline.chapters,
+            self._cover(),
+            self.scratch,
+        )  # noqa: E501
+
+    def _cover_recipe(self) -> list:
+        card = _first_card(self.checked.essay)
+        return [
+            card.svg if card else "",
+            [file_digest(f) for f in self.checked.essay.settings.fonts],
+        ]  # noqa: E501
+
+    @cached_property
+    def _art(self) -> bytes:
+        card = _first_card(self.checked.essay)
+        fonts = self.checked.essay.settings.fonts
+        return cover_art(rasterise(card.svg, fonts, (1920, 1080))) if card else b""
+
+    def _cover(self) -> bytes:
+        """Square cover art for the audio edition, from the episode's first card."""
+        return self._art
 
 
-def _cover(essay: Essay) -> bytes:
-    """Square cover art for the audio edition, from the episode's first card."""
-    cards = [v for s in essay.sections for v in s.visuals if isinstance(v, Card)]
-    return cover_art(rasterise(cards[0].svg, essay.settings.fonts, (1920, 1080))) if cards else b""
+def _first_card(essay: Essay) -> Card | None:
+    return next((v for s in essay.sections for v in s.visuals if isinstance(v, Card)), None)
 
 
 def _delivered_loudness(essay: Essay, sound: AudioStreams) -> dict[str, Loudness]:

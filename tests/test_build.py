@@ -11,7 +11,7 @@ import sys
 import pytest
 import srt
 import webvtt
-from conftest import TEXTS, Project, make_project, write_still
+from conftest import TEXTS, Project, make_project, speechlike, write_still, write_wav
 from probe import chapters, streams, top_level_atoms, video_frames
 
 from pipeline.audio.mix import samples_for
@@ -124,13 +124,26 @@ def test_rebuild_renders_nothing(built) -> None:
 
 
 def test_narration_text_edit_rewrites_subtitles_only(project: Project) -> None:
-    build(project.episode)
+    first = build(project.episode)
+    inodes = {n: (first.folder / n).stat().st_ino for n in ("tiny.mp4", "tiny.mp3", "tiny.m4a")}
     data = project.read()
     data["sections"][0]["narration"]["text"] = "A different first section, said the same way."
     project.write(data)
     result = build(project.episode)
     assert result.frames_encoded == 0 and result.audio_reused
     assert "A different first section" in (result.folder / "tiny.srt").read_text()
+    # the MP4 and the audio edition are the very files delivered before
+    assert {n: (result.folder / n).stat().st_ino for n in inodes} == inodes
+
+
+def test_a_retake_remakes_the_sound_and_the_mp4_but_no_pictures(project: Project) -> None:
+    first = build(project.episode)
+    before = (first.folder / "tiny.mp4").read_bytes()
+    write_wav(project.root / "assets/t/n1.wav", speechlike(2.3, seed=42))  # re-recorded, longer
+    result = build(project.episode)
+    assert not result.audio_reused
+    assert [s.section for s in result.segments if not s.reused] == ["two"]  # its length changed
+    assert (result.folder / "tiny.mp4").read_bytes() != before
 
 
 def test_card_edit_renders_that_section_only(project: Project) -> None:

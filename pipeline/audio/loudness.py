@@ -16,9 +16,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-import pyloudnorm
-from scipy.ndimage import maximum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
 
 from pipeline import ffmpeg
 from pipeline.errors import RenderError
@@ -45,6 +42,8 @@ class Loudness:
 def integrated(samples: np.ndarray) -> float:
     """Integrated loudness of mono float samples, LUFS; very short ones by their RMS."""
     if len(samples) >= 0.5 * SAMPLE_RATE:
+        import pyloudnorm  # here, not at the top: scipy takes a second to import
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             value = pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(samples.astype(np.float64))
@@ -111,6 +110,9 @@ def limit(block: np.ndarray, ceiling_db: float) -> np.ndarray:
     ceiling = 10 ** (ceiling_db / 20)
     if np.abs(block).max() < ceiling * _INTERSAMPLE_MARGIN:
         return block  # too far under the ceiling for any peak between samples to reach it
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+    from scipy.signal import resample_poly
+
     up = np.abs(resample_poly(block, OVERSAMPLE, 1, axis=0))
     # columns at a time: numpy reduces a long axis far faster than a short one
     up = np.maximum(up[:, 0], up[:, 1])[: len(block) * OVERSAMPLE].reshape(-1, OVERSAMPLE)

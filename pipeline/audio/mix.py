@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.audio import envelope
-from pipeline.audio.loudness import LIMIT_CONTEXT, limit, measure_stream
+from pipeline.audio.loudness import LIMIT_CONTEXT, integrated, limit, measure_stream
 from pipeline.audio.music import MusicTrack
 from pipeline.audio.takes import Take
 from pipeline.ffmpeg import SAMPLE_RATE
@@ -45,6 +45,7 @@ class Clip:
 @dataclass(frozen=True)
 class MusicSpan:
     track: MusicTrack
+    samples: np.ndarray  # int16 (n, 2)
     start: int
     end: int  # where its span ends (a cue that does not loop may stop sooner)
 
@@ -70,11 +71,15 @@ def plan_mix(
     ducking: Music,
 ) -> MixPlan:
     length = samples_for(timeline)
-    voice = []
-    for span in timeline.sections:
-        take = takes[span.id]
-        voice.append(Clip(round(span.speech_start * SAMPLE_RATE), take.samples, _db(take.gain)))
-    tone = _room_tone(voice, [takes[s.id] for s in timeline.sections], length, audio.fade)
+    ordered = [takes[s.id] for s in timeline.sections]
+    gains = [
+        _db(audio.loudness - integrated(t.samples.astype(np.float32) / 32768)) for t in ordered
+    ]
+    voice = [
+        Clip(round(span.speech_start * SAMPLE_RATE), take.samples, gain)
+        for span, take, gain in zip(timeline.sections, ordered, gains, strict=True)
+    ]
+    tone = _room_tone(voice, ordered, gains, length, audio.fade)
     spans = tuple(_music_span(track, timeline, length) for track in music)
     mask = _speech_on_clock(timeline, takes, length)
     return MixPlan(
@@ -86,8 +91,10 @@ def _db(value: float) -> float:
     return 10 ** (value / 20)
 
 
-def _room_tone(voice: list[Clip], takes: list[Take], length: int, fade: float) -> list[Clip]:
-    """Fill each gap (lead-in, pauses, tail) with the nearest take's room tone."""
+def _room_tone(
+    voice: list[Clip], takes: list[Take], gains: list[float], length: int, fade: float
+) -> list[Clip]:
+    """Fill each gap (lead-in, pauses, tail) with the nearest take's room tone, at its level."""
     if not takes or takes[0].room_tone is None:
         return []
     overlap = round(fade * SAMPLE_RATE)
@@ -97,10 +104,10 @@ def _room_tone(voice: list[Clip], takes: list[Take], length: int, fade: float) -
         gap_start, gap_end = edges[k], edges[k + 1]
         if gap_end - gap_start <= 0:
             continue
-        take = takes[max(0, k // 2 - 1)] if k else takes[0]
+        nearest = max(0, k // 2 - 1)
         start = max(0, gap_start - overlap)
         n = min(length, gap_end + overlap) - start
-        fills.append(Clip(start, _loop_tone(take.room_tone, n, fade), _db(take.gain)))
+        fills.append(Clip(start, _loop_tone(takes[nearest].room_tone, n, fade), gains[nearest]))
     return fills
 
 
@@ -115,15 +122,16 @@ def _loop_tone(tone, n: int, fade: float) -> np.ndarray:
 
 
 def _music_span(track: MusicTrack, timeline: Timeline, length: int) -> MusicSpan:
+    samples = track.samples()
     if track.part.sections is None:
-        return MusicSpan(track, 0, length)
+        return MusicSpan(track, samples, 0, length)
     first, last = track.part.sections
     fps = timeline.fps
     start = timeline.sections[first].first_frame * SAMPLE_RATE // fps
     end = timeline.sections[last].end_frame * SAMPLE_RATE // fps
     if not track.part.loop:
-        end = min(end, start + len(track.samples))
-    return MusicSpan(track, start, end)
+        end = min(end, start + len(samples))
+    return MusicSpan(track, samples, start, end)
 
 
 def _speech_on_clock(timeline: Timeline, takes: Mapping[str, Take], length: int) -> np.ndarray:
@@ -181,7 +189,7 @@ def _music(plan: MixPlan, a: int, b: int) -> np.ndarray:
         if lo >= hi:
             continue
         pos = np.arange(lo, hi) - span.start
-        samples = span.track.samples
+        samples = span.samples
         index = pos % len(samples) if span.track.part.loop else np.minimum(pos, len(samples) - 1)
         part = span.track.part
         shape = _fade(pos, part.fade_in * SAMPLE_RATE) * _fade(

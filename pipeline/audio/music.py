@@ -1,15 +1,20 @@
-"""Music files: decoded at 48 kHz stereo, set to their level, made ready to loop."""
+"""Music files: measured once (and remembered), decoded at 48 kHz stereo only to mix."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from pipeline import ffmpeg
 from pipeline.audio.loudness import measure_file
-from pipeline.errors import EssayError
+from pipeline.errors import EssayError, RenderError
 from pipeline.ffmpeg import SAMPLE_RATE, DecodeError
+from pipeline.render.cache import Cache
+from pipeline.render.plan import file_digest
 from pipeline.script.model import Essay, MusicPart
 
 LOOP_CROSSFADE = 1.0  # seconds of the end blended into the start, so a loop has no seam
@@ -18,19 +23,20 @@ LOOP_CROSSFADE = 1.0  # seconds of the end blended into the start, so a loop has
 @dataclass(frozen=True)
 class MusicTrack:
     part: MusicPart
-    samples: np.ndarray  # int16 (n, 2); when looping, its end already runs into its start
     gain: float  # linear: brings the file to the part's level
 
-    @property
-    def duration(self) -> float:
-        return len(self.samples) / SAMPLE_RATE
+    def samples(self) -> np.ndarray:
+        """int16 (n, 2); when looping, its end already runs into its start."""
+        return _decoded(self.part.file, self.part.file.stat().st_mtime_ns, self.part.loop)
 
 
 def load_music(essay: Essay) -> list[MusicTrack]:
+    """Check every music part (its length against its fades, its level against clipping)."""
+    cache = Cache.for_project(essay.root)
     tracks, problems = [], []
     for part in essay.music:
         try:
-            tracks.append(_track(part))
+            tracks.append(_track(part, _analysis(part.file, cache)))
         except _Unusable as err:
             problems.append(part.origin.problem(str(err)))
     if problems:
@@ -42,32 +48,51 @@ class _Unusable(ValueError):
     pass
 
 
-def _track(part: MusicPart) -> MusicTrack:
+def _analysis(file: Path, cache: Cache) -> dict:
+    """Length, loudness and true peak of a file: measured once, kept by its content."""
+    record = cache.root / "analysis" / f"{file_digest(file)}.json"
     try:
-        pcm = ffmpeg.decode_audio(part.file, channels=2, sample_format="s16le")
-    except DecodeError as err:
-        raise _Unusable(f"cannot decode {part.file.name}: {err}; re-export it") from None
-    seconds = len(pcm) / SAMPLE_RATE
+        return json.loads(record.read_text())
+    except (OSError, ValueError):
+        pass
+    try:
+        seconds = len(ffmpeg.decode_audio(file, channels=2, sample_format="s16le")) / SAMPLE_RATE
+        measured = measure_file(file) if seconds else None
+    except (DecodeError, RenderError) as err:
+        raise _Unusable(f"cannot decode {file.name}: {err}; re-export it") from None
+    facts = {"seconds": seconds}
+    if measured:
+        facts |= {"loudness": measured.integrated, "true_peak": measured.true_peak}
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(facts))
+    return facts
+
+
+def _track(part: MusicPart, facts: dict) -> MusicTrack:
+    name, seconds = part.file.name, facts["seconds"]
     if seconds == 0:
-        raise _Unusable(f"{part.file.name} has zero length")
+        raise _Unusable(f"{name} has zero length")
     if not part.loop and seconds < part.fade_in + part.fade_out:
         raise _Unusable(
-            f"{part.file.name} ({seconds:.1f} s) is shorter than its fades "
+            f"{name} ({seconds:.1f} s) is shorter than its fades "
             f"({part.fade_in:g} s in, {part.fade_out:g} s out); shorten the fades or loop it"
         )
     if part.loop and seconds < 2 * LOOP_CROSSFADE:
-        raise _Unusable(f"{part.file.name} ({seconds:.1f} s) is too short to loop; use 2 s or more")
-    # measured streaming: a long music file is never held as floats
-    gain_db = part.level - measure_file(part.file).integrated
-    peak_db = 20 * np.log10(max(int(np.abs(pcm.astype(np.int32)).max()), 1) / 32768)
-    if peak_db + gain_db > 0:
-        highest = part.level - (peak_db + gain_db)
+        raise _Unusable(f"{name} ({seconds:.1f} s) is too short to loop; use 2 s or more")
+    gain_db = part.level - facts["loudness"]
+    peak = facts["true_peak"] + gain_db
+    if peak > 0:
         raise _Unusable(
-            f"at level {part.level:g} LUFS this music would clip (peaks at "
-            f"{peak_db + gain_db:+.1f} dBFS); use a level of at most {highest:.1f}"
+            f"at level {part.level:g} LUFS this music would clip (its peaks at {peak:+.1f} "
+            f"dBTP); use a level of at most {part.level - peak:.1f}"
         )
-    samples = _loopable(pcm) if part.loop else pcm
-    return MusicTrack(part, samples, 10 ** (gain_db / 20))
+    return MusicTrack(part, 10 ** (gain_db / 20))
+
+
+@lru_cache(maxsize=4)
+def _decoded(file: Path, mtime: int, loop: bool) -> np.ndarray:
+    pcm = ffmpeg.decode_audio(file, channels=2, sample_format="s16le")
+    return _loopable(pcm) if loop else pcm
 
 
 def _loopable(pcm: np.ndarray) -> np.ndarray:

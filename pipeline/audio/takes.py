@@ -1,21 +1,21 @@
 """Narration takes: decoded once at 48 kHz, trimmed to a margin, faded, levelled.
 
 A take is a pydub AudioSegment (mono, 16-bit, 48 kHz): slicing and fades are pydub's, in
-milliseconds, so every duration is exact to the millisecond. Its loudness is measured
-(BS.1770-4, pyloudnorm) and kept as a gain to apply in the mix, so quiet and hot
-recordings come out alike.
+milliseconds, so every duration is exact to the millisecond. The mix levels each take to
+the loudness target, so quiet and hot recordings come out alike.
 """
 
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from pipeline import ffmpeg
-from pipeline.audio import envelope, loudness
+from pipeline.audio import envelope
 from pipeline.errors import EssayError, Problem
 from pipeline.ffmpeg import SAMPLE_RATE, DecodeError
 from pipeline.script.model import Essay, Narration, Section
@@ -29,12 +29,12 @@ with warnings.catch_warnings():  # pydub looks for a system ffmpeg on import; we
 
 AudioSegment.converter = ffmpeg.ffmpeg_exe()
 ROOM_TONE_SECONDS = 0.6
+_DECODERS = 2
 
 
 @dataclass(frozen=True)
 class Take:
     audio: AudioSegment  # trimmed and faded
-    gain: float  # dB that brings it to the loudness target
     speech: np.ndarray  # bool per envelope hop: where words are
     levels: np.ndarray  # dBFS per envelope hop, for alignment
     room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
@@ -53,30 +53,44 @@ def load_takes(essay: Essay) -> dict[str, Take]:
     """One take per section id. Raises EssayError naming every take that cannot be used.
 
     Sections that share a file (one take of the whole episode) are cut from it at their
-    `start`; where none is given, alignment finds it. Each file is decoded once, and let go
-    as soon as its sections are cut, so a long episode never holds every source at once.
+    `start`; where none is given, alignment finds it. Files are decoded two at a time, a
+    little ahead of their use, and let go as soon as their sections are cut, so a long
+    episode never holds every source at once.
     """
     by_file: dict[Path, list[Section]] = {}
     for section in essay.sections:
         by_file.setdefault(section.narration.audio, []).append(section)
+    groups = list(by_file.values())
     takes, problems = {}, []
-    for sections in by_file.values():
-        source = _decode(sections[0].narration, problems)
-        if source is None:
-            continue
-        spans = _spans(source, sections, essay.settings.subtitles.max_line_chars)
-        for section, (start, end) in zip(sections, spans, strict=True):
-            narration = section.narration
-            try:
-                takes[section.id] = prepare(
-                    _stretch(source, start, end, narration), essay.settings.audio
-                )
-            except TakeProblem as err:
-                origin = narration.offsets if err.about_offsets else narration.origin
-                problems.append(origin.problem(str(err)))
+    with ThreadPoolExecutor(_DECODERS) as pool:
+        ahead = [pool.submit(_decode, g[0].narration) for g in groups[:_DECODERS]]
+        for k, sections in enumerate(groups):
+            if k + _DECODERS < len(groups):
+                ahead.append(pool.submit(_decode, groups[k + _DECODERS][0].narration))
+            source = ahead[k].result()
+            ahead[k] = None  # let it go once cut
+            if isinstance(source, Problem):
+                problems.append(source)
+            else:
+                _cut(source, sections, essay, takes, problems)
     if problems:
         raise EssayError(problems)
     return takes
+
+
+def _cut(
+    source: AudioSegment, sections: list[Section], essay: Essay, takes: dict, problems: list
+) -> None:
+    """Each section's take, from its file."""
+    spans = _spans(source, sections, essay.settings.subtitles.max_line_chars)
+    for section, (start, end) in zip(sections, spans, strict=True):
+        narration = section.narration
+        try:
+            raw = _stretch(source, start, end, narration)
+            takes[section.id] = prepare(raw, essay.settings.audio)
+        except TakeProblem as err:
+            origin = narration.offsets if err.about_offsets else narration.origin
+            problems.append(origin.problem(str(err)))
 
 
 def _spans(
@@ -111,19 +125,15 @@ def decode(path: Path) -> AudioSegment:
     return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
 
 
-def _decode(narration: Narration, problems: list[Problem]) -> AudioSegment | None:
+def _decode(narration: Narration) -> AudioSegment | Problem:
     try:
         audio = decode(narration.audio)
     except DecodeError as err:
-        problems.append(
-            narration.origin.problem(f"cannot decode audio: {err}; re-export it as WAV or MP3")
-        )
-        return None
+        return narration.origin.problem(f"cannot decode audio: {err}; re-export it as WAV or MP3")
     if len(audio) == 0:
-        problems.append(
-            narration.origin.problem("the audio has zero length; record or export the take again")
+        return narration.origin.problem(
+            "the audio has zero length; record or export the take again"
         )
-        return None
     return audio
 
 
@@ -159,7 +169,6 @@ def prepare(raw: AudioSegment, settings: Audio) -> Take:
     kept = slice(round(start / hop_ms), round(start / hop_ms) + round(len(audio) / hop_ms))
     return Take(
         audio=audio,
-        gain=settings.loudness - loudness.integrated(samples[round(start * 48) : round(end * 48)]),
         speech=speech[kept],
         levels=level[kept],
         room_tone=_room_tone(raw, level) if settings.room_tone else None,

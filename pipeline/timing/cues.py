@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.script.schema import Subtitles
-from pipeline.timing.text import Token, break_cost, ends_sentence, join, width
+from pipeline.timing.text import Token, break_cost, ends_sentence, join
 
 CUE_COST = 4.0  # each extra cue: prefer fewer, fuller cues
 CUE_BREAK_WEIGHT = 2.0  # a cue break separates more than a line break: it must fall better
@@ -46,36 +46,55 @@ def script_of(cues: Sequence[Cue]) -> str:
     return "".join((" " if c.space and i else "") + c.text for i, c in enumerate(cues))
 
 
-def layout(tokens: Sequence[Token], style: Subtitles) -> tuple[tuple[str, ...], float] | None:
-    """Best lines for one cue and their cost, or None if the tokens cannot fit."""
-    limit, n = style.max_line_chars, len(tokens)
+class _Text:
+    """A section's tokens with what cutting them keeps asking: the width of any run of
+    them and the cost of a break after any one (computed once)."""
 
-    @cache
-    def best(i: int, lines_left: int) -> tuple[float, tuple[int, ...]] | None:
-        if width(tokens[i:]) <= limit:
-            return (0.0, (n,))
-        if lines_left == 1:
+    def __init__(self, tokens: Sequence[Token], style: Subtitles):
+        self.tokens, self.style = tokens, style
+        n = len(tokens)
+        self.prefix = [0]
+        for i, t in enumerate(tokens):
+            self.prefix.append(self.prefix[-1] + len(t.text) + (1 if t.space and i else 0))
+        self.lead = [1 if t.space and i else 0 for i, t in enumerate(tokens)]
+        self.gaps = [break_cost(tokens, k) for k in range(n - 1)]
+        self.sentence_ends = [0]
+        for k in range(n):
+            self.sentence_ends.append(self.sentence_ends[-1] + ends_sentence(tokens, k))
+
+    def width(self, i: int, j: int) -> int:
+        """Characters of tokens[i:j] on one line."""
+        return self.prefix[j] - self.prefix[i] - self.lead[i] if j > i else 0
+
+    @cache  # noqa: B019 - one _Text per section, short-lived
+    def layout(
+        self, i: int, j: int, lines: int | None = None
+    ) -> tuple[float, tuple[int, ...]] | None:  # noqa: E501
+        """Cheapest line breaks for tokens[i:j] in at most `lines` lines: (cost, line ends)."""
+        lines = self.style.max_lines if lines is None else lines
+        limit = self.style.max_line_chars
+        if self.width(i, j) <= limit:
+            return (0.0, (j,))
+        if lines == 1:
             return None
         options = []
-        for j in range(i + 1, n):
-            top = width(tokens[i:j])
+        for k in range(i + 1, j):
+            top = self.width(i, k)
             if top > limit:
                 break
-            rest = best(j, lines_left - 1)
+            rest = self.layout(k, j, lines - 1)
             if rest is None:
                 continue
-            bottom = width(tokens[j:])
+            bottom = self.width(k, j)
             # bottom-heavy: a longer top line costs more than a longer bottom line
             shape = max(0, top - bottom) * 0.15 + abs(top - bottom) * 0.02
-            options.append((break_cost(tokens, j - 1) + shape + rest[0], (j, *rest[1])))
+            options.append((self.gaps[k - 1] + shape + rest[0], (k, *rest[1])))
         return min(options, default=None)
 
-    found = best(0, style.max_lines)
-    if found is None:
-        return None
-    cost, cuts = found
-    starts = (0, *cuts[:-1])
-    return tuple(join(tokens[a:b]) for a, b in zip(starts, cuts, strict=True)), cost
+    def lines(self, i: int, j: int) -> tuple[str, ...]:
+        _, ends = self.layout(i, j)
+        starts = (i, *ends[:-1])
+        return tuple(join(self.tokens[a:b]) for a, b in zip(starts, ends, strict=True))
 
 
 @dataclass(frozen=True)
@@ -88,23 +107,14 @@ class Timing:
 
 def make_cues(tokens: Sequence[Token], timing: Timing, style: Subtitles, fps: int) -> list[Cue]:
     """Cut tokens into cues, weighing the break rules against the timing rules."""
-    ranges = _segment(tokens, timing, style, fps)
+    text = _Text(tokens, style)
     cues = []
-    for a, b in ranges:
-        lines, _ = layout(tokens[a:b], style)
+    for a, b in _segment(text, timing, fps):
         start = timing.starts[a] - LEAD
         if a > 0:
             start = max(start, timing.ends[a - 1])
-        spoken_end = timing.ends[b - 1]
-        cues.append(
-            Cue(
-                start,
-                _out_time(start, spoken_end, width(tokens[a:b]), style, fps),
-                lines,
-                join(tokens[a:b]),
-                tokens[a].space,
-            )
-        )
+        end = _out_time(start, timing.ends[b - 1], text.width(a, b), style, fps)
+        cues.append(Cue(start, end, text.lines(a, b), join(tokens[a:b]), tokens[a].space))
     return cues
 
 
@@ -116,29 +126,24 @@ def _out_time(start: float, spoken_end: float, chars: int, style: Subtitles, fps
     return min(end, start + style.max_duration)
 
 
-def _segment(
-    tokens: Sequence[Token], timing: Timing, style: Subtitles, fps: int
-) -> list[tuple[int, int]]:
-    n = len(tokens)
+def _segment(text: _Text, timing: Timing, fps: int) -> list[tuple[int, int]]:
+    style, n = text.style, len(text.tokens)
     gap = style.min_gap_frames / fps
+    longest = style.max_line_chars * style.max_lines
     best: list[tuple[float, int] | None] = [None] * (n + 1)  # cost to cover tokens[:k], cut
     best[0] = (0.0, 0)
     for j in range(1, n + 1):
         options = []
         for i in range(j - 1, max(-1, j - 1 - MAX_WORDS), -1):
-            if best[i] is None:
-                continue
-            placed = layout(tuple(tokens[i:j]), style)
+            if text.width(i, j) > longest and j - i > 1:
+                break
+            placed = text.layout(i, j) if best[i] is not None else None
             if placed is None:
-                if width(tokens[i:j]) > style.max_line_chars * style.max_lines:
-                    break
                 continue
-            cost = (
-                best[i][0] + placed[1] + CUE_COST + _timing_cost(tokens, timing, i, j, style, gap)
-            )
+            cost = best[i][0] + placed[0] + CUE_COST + _timing_cost(text, timing, i, j, gap)
             if j < n:
-                cost += CUE_BREAK_WEIGHT * break_cost(tokens, j - 1)
-            cost += SPANNED_SENTENCE * sum(ends_sentence(tokens, k) for k in range(i, j - 1))
+                cost += CUE_BREAK_WEIGHT * text.gaps[j - 1]
+            cost += SPANNED_SENTENCE * (text.sentence_ends[j - 1] - text.sentence_ends[i])
             options.append((cost, i))
         best[j] = min(options, default=None)
     ranges, j = [], n
@@ -149,17 +154,18 @@ def _segment(
     return ranges[::-1]
 
 
-def _timing_cost(tokens, timing: Timing, i: int, j: int, style: Subtitles, gap: float) -> float:
+def _timing_cost(text: _Text, timing: Timing, i: int, j: int, gap: float) -> float:
+    style, n = text.style, len(text.tokens)
     start = timing.starts[i]
-    room = (timing.starts[j] - gap if j < len(tokens) else timing.ends[-1] + 0.5) - start
+    room = (timing.starts[j] - gap if j < n else timing.ends[-1] + 0.5) - start
     cost = 0.0
-    if timing.ends[j - 1] - start > style.max_duration:
-        cost += OVERLONG + 5 * (timing.ends[j - 1] - start - style.max_duration)
+    spoken = timing.ends[j - 1] - start
+    if spoken > style.max_duration:
+        cost += OVERLONG + 5 * (spoken - style.max_duration)
     if room < style.min_duration:
         cost += FLASH
     shown = max(min(room, style.max_duration), 1e-3)
-    cost += READING * max(0.0, width(tokens[i:j]) / shown - style.max_cps)
-    return cost
+    return cost + READING * max(0.0, text.width(i, j) / shown - style.max_cps)
 
 
 def settle(cues: Sequence[Cue], style: Subtitles, fps: int) -> list[Cue]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,7 +34,8 @@ def rasterise(svg: str, fonts: Sequence[Path], size: tuple[int, int]) -> np.ndar
     return rgba
 
 
-def card_planes(svg: str, fonts: Sequence[Path], size: tuple[int, int]) -> Planes:
+@lru_cache(maxsize=16)
+def card_planes(svg: str, fonts: tuple[Path, ...], size: tuple[int, int]) -> Planes:
     """A card as a frame: its transparent parts show black."""
     rgba = rasterise(svg, fonts, size).astype(np.float32)
     rgb = rgba[..., :3] * (rgba[..., 3:] / 255)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
@@ -10,18 +11,48 @@ from PIL import Image, ImageOps
 
 from pipeline.script.schema import Move
 from pipeline.visuals.motion import cover_scale, view_at
-from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes, rgb_to_planes
+from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes, bgr_to_planes
 
 _WARP = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
 
 
-def load_rgb(path: Path, target: tuple[int, int] | None = None) -> np.ndarray:
-    """The still upright as uint8 RGB; JPEGs decode straight at a reduced size when they can."""
+def load_bgr(path: Path, target: tuple[int, int]) -> np.ndarray:
+    """The still upright (EXIF) as uint8 BGR, at `target` size. JPEGs decode straight at
+    1/2, 1/4 or 1/8 scale when that is still at least the target."""
+    flags = cv2.IMREAD_COLOR
     with Image.open(path) as im:
-        if target:
-            im.draft("RGB", target)  # JPEG decodes at 1/2, 1/4, 1/8 scale, never below target
-        im = ImageOps.exif_transpose(im).convert("RGB")
-        return np.asarray(im)
+        size = ImageOps.exif_transpose(im).size if im.getexif().get(0x0112) else im.size
+    for reduced, factor in (
+        (cv2.IMREAD_REDUCED_COLOR_8, 8),
+        (cv2.IMREAD_REDUCED_COLOR_4, 4),
+        (cv2.IMREAD_REDUCED_COLOR_2, 2),
+    ):  # noqa: E501
+        if size[0] // factor >= target[0] and size[1] // factor >= target[1]:
+            flags = reduced
+            break
+    bgr = cv2.imread(str(path), flags)
+    if bgr is None:  # a format OpenCV does not read: let Pillow do it
+        with Image.open(path) as im:
+            bgr = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))[..., ::-1]
+    if bgr.shape[1::-1] != target:
+        bgr = cv2.resize(bgr, target, interpolation=cv2.INTER_AREA)
+    return bgr
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """Upright size, as the EXIF orientation says it is shown."""
+    with Image.open(path) as im:
+        turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+        return (im.height, im.width) if turned else im.size
+
+
+@lru_cache(maxsize=8)
+def _prepared(path: Path, mtime: int, target: tuple[int, int]) -> Planes:
+    """A still decoded, scaled and converted once per build, though two sections use it
+    (the one it ends and the one whose first shot crossfades over it)."""
+    bgr = load_bgr(path, target)
+    even = bgr[: bgr.shape[0] // 2 * 2, : bgr.shape[1] // 2 * 2]
+    return bgr_to_planes(np.ascontiguousarray(even))
 
 
 class StillFrames:
@@ -30,18 +61,13 @@ class StillFrames:
     def __init__(
         self, path: Path, move: Move, frame: tuple[int, int], overlay: Overlay | None = None
     ):
-        with Image.open(path) as im:
-            size = ImageOps.exif_transpose(im).size if im.getexif().get(0x0112) else im.size
+        size = image_size(path)
         self.move, self.frame, self.image_size = move, frame, size
         self.overlay = overlay
         # Scale once so the tightest view of the move samples the still about 1:1.
         self.prescale = min(1.0, cover_scale(size, frame) * max(move.zoom))
         target = (max(2, round(size[0] * self.prescale)), max(2, round(size[1] * self.prescale)))
-        rgb = load_rgb(path, target)
-        if rgb.shape[1::-1] != target:
-            rgb = cv2.resize(rgb, target, interpolation=cv2.INTER_AREA)
-        even = rgb[: rgb.shape[0] // 2 * 2, : rgb.shape[1] // 2 * 2]
-        self.planes: Planes = rgb_to_planes(np.ascontiguousarray(even))
+        self.planes = _prepared(path, path.stat().st_mtime_ns, target)
         self.moves = move.zoom[0] != move.zoom[1] or move.pan != (0.0, 0.0)
 
     def draw(self, p: float, out: FrameBuffer) -> None:

@@ -32,6 +32,7 @@ _RGB_TO_YUV = np.array(
     ],
     dtype=np.float32,
 )
+_BGR_TO_YUV = np.ascontiguousarray(_RGB_TO_YUV[:, [2, 1, 0, 3]])
 BLACK = (16, 128, 128)
 
 
@@ -70,16 +71,24 @@ class FrameBuffer:
 
 def rgb_to_planes(rgb: np.ndarray) -> Planes:
     """uint8 RGB (h, w, 3), h and w even, to uint8 YUV 4:2:0 planes."""
-    yuv = cv2.transform(rgb.astype(np.float32), _RGB_TO_YUV)
-    h, w = rgb.shape[:2]
+    return _to_planes(rgb, _RGB_TO_YUV)
+
+
+def bgr_to_planes(bgr: np.ndarray) -> Planes:
+    """The same for OpenCV's BGR order."""
+    return _to_planes(bgr, _BGR_TO_YUV)
+
+
+def _to_planes(pixels: np.ndarray, matrix: np.ndarray) -> Planes:
+    # uint8 in, uint8 out: OpenCV rounds and saturates in one pass
+    yuv = cv2.transform(pixels, matrix)
+    h, w = pixels.shape[:2]
     half = (w // 2, h // 2)
-    y = np.clip(yuv[..., 0] + 0.5, 0, 255).astype(np.uint8)
-    u = cv2.resize(yuv[..., 1], half, interpolation=cv2.INTER_AREA)
-    v = cv2.resize(yuv[..., 2], half, interpolation=cv2.INTER_AREA)
+    y, u, v = cv2.split(yuv)
     return Planes(
         y,
-        np.clip(u + 0.5, 0, 255).astype(np.uint8),
-        np.clip(v + 0.5, 0, 255).astype(np.uint8),
+        cv2.resize(u, half, interpolation=cv2.INTER_AREA),
+        cv2.resize(v, half, interpolation=cv2.INTER_AREA),
     )
 
 

@@ -1,0 +1,58 @@
+"""Delivered files reused when nothing that made them changed.
+
+A rebuild after a text edit changes the subtitles only: the MP4 and the audio edition are
+taken over from the last build (hard-linked, so instantly) when their keys match the ones
+recorded when they were delivered, and the files are the ones delivered then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def key_of(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+class Delivered:
+    def __init__(self, record: Path, folder: Path):
+        self.record, self.folder = record, folder
+        try:
+            self.known: dict[str, dict] = json.loads(record.read_text())
+        except (OSError, ValueError):
+            self.known = {}
+        self.keys: dict[str, str] = {}
+
+    def reuse(self, name: str, key: str, staged: Path) -> bool:
+        """Put last build's file into `staged` if it is what `key` would make again."""
+        self.keys[name] = key
+        entry, old = self.known.get(name), self.folder / name
+        if not entry or entry["key"] != key or not old.is_file():
+            return False
+        stat = old.stat()
+        if (stat.st_size, stat.st_mtime_ns) != (entry["size"], entry["mtime"]):
+            return False  # changed since it was delivered
+        try:
+            os.link(old, staged / name)
+        except OSError:  # another file system, or no hard links: copy
+            shutil.copy2(old, staged / name)
+        return True
+
+    def save(self, names: Iterable[str]) -> None:
+        """Remember the delivered files and their keys (after they are in place)."""
+        entries = {}
+        for name in names:
+            if name in self.keys:
+                stat = (self.folder / name).stat()
+                entries[name] = {
+                    "key": self.keys[name],
+                    "size": stat.st_size,
+                    "mtime": stat.st_mtime_ns,
+                }  # noqa: E501
+        self.record.parent.mkdir(parents=True, exist_ok=True)
+        self.record.write_text(json.dumps(entries, indent=1))

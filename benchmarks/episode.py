@@ -100,4 +100,4 @@ def write_still(path: Path, seed: int, size: tuple[int, int] = STILL) -> None:
         colour = tuple(float(c) for c in rng.uniform(0, 255, 3))
         cv2.circle(image, centre, int(rng.integers(20, h // 6)), colour, -1, cv2.LINE_AA)
     image += rng.normal(0, 6, image.shape).astype(np.float32)
-    cv2.imwrite(str(path), np.clip(image, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 90])  # noqa: E501
+    cv2.imwrite(str(path), np.clip(image, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 90])

@@ -100,7 +100,7 @@ def build(
         with ThreadPoolExecutor(1) as mixer:  # the sound is made while the pictures are
             mixing = mixer.submit(
                 audio_streams, essay, timeline, checked.takes, checked.music, cache.root
-            )  # noqa: E501
+            )
             segments = render_segments(jobs, cache, workers, progress)
             progress.stage("mixing the sound")
             sound = mixing.result()
@@ -138,7 +138,7 @@ class _Products:
             f"{slug}.chapters.vtt": chapters_vtt(timeline.chapters),
             f"{slug}.loudness.json": _loudness_report(
                 essay, _delivered_loudness(essay, self.sound)
-            ),  # noqa: E501
+            ),
         }
         for name, text in texts.items():
             (self.staged / name).write_text(text, encoding="utf-8")
@@ -163,7 +163,7 @@ class _Products:
         essay = self.checked.essay
         write_mp3(
             self.sound.path(MP3), out, essay.meta, self.checked.timeline.chapters, self._cover()
-        )  # noqa: E501
+        )
 
     def _m4a(self, out: Path) -> None:
         essay = self.checked.essay
@@ -174,14 +174,14 @@ class _Products:
             self.checked.timeline.chapters,
             self._cover(),
             self.scratch,
-        )  # noqa: E501
+        )
 
     def _cover_recipe(self) -> list:
         card = _first_card(self.checked.essay)
         return [
             card.svg if card else "",
             [file_digest(f) for f in self.checked.essay.settings.fonts],
-        ]  # noqa: E501
+        ]
 
     @cached_property
     def _art(self) -> bytes:

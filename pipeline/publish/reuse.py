@@ -53,6 +53,6 @@ class Delivered:
                     "key": self.keys[name],
                     "size": stat.st_size,
                     "mtime": stat.st_mtime_ns,
-                }  # noqa: E501
+                }
         self.record.parent.mkdir(parents=True, exist_ok=True)
         self.record.write_text(json.dumps(entries, indent=1))

@@ -69,7 +69,7 @@ class _Text:
     @cache  # noqa: B019 - one _Text per section, short-lived
     def layout(
         self, i: int, j: int, lines: int | None = None
-    ) -> tuple[float, tuple[int, ...]] | None:  # noqa: E501
+    ) -> tuple[float, tuple[int, ...]] | None:
         """Cheapest line breaks for tokens[i:j] in at most `lines` lines: (cost, line ends)."""
         lines = self.style.max_lines if lines is None else lines
         limit = self.style.max_line_chars

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np

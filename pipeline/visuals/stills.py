@@ -26,7 +26,7 @@ def load_bgr(path: Path, target: tuple[int, int]) -> np.ndarray:
         (cv2.IMREAD_REDUCED_COLOR_8, 8),
         (cv2.IMREAD_REDUCED_COLOR_4, 4),
         (cv2.IMREAD_REDUCED_COLOR_2, 2),
-    ):  # noqa: E501
+    ):
         if size[0] // factor >= target[0] and size[1] // factor >= target[1]:
             flags = reduced
             break

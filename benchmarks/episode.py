@@ -21,7 +21,13 @@ WORDS = (
 ).split()
 
 
-def make_episode(root: Path, sections: int, size: tuple[int, int] = (1920, 1080)) -> Path:
+def make_episode(
+    root: Path,
+    sections: int,
+    size: tuple[int, int] = (1920, 1080),
+    seconds: float = 30.0,
+    still: tuple[int, int] = STILL,
+) -> Path:
     """Write the project; returns the episode's path."""
     (root / "essays").mkdir(parents=True)
     for folder in ("templates", "fonts"):
@@ -32,7 +38,7 @@ def make_episode(root: Path, sections: int, size: tuple[int, int] = (1920, 1080)
         "video": {"width": size[0], "height": size[1], "fps": 30, "crf": 20, "preset": preset},
     }
     (root / "essays" / "series.yaml").write_text(yaml.safe_dump(series))
-    entries = [_section(root, k) for k in range(sections)]
+    entries = [_section(root, k, seconds, still) for k in range(sections)]
     episode = {
         "episode": 1,
         "title": "Benchmark",
@@ -44,16 +50,16 @@ def make_episode(root: Path, sections: int, size: tuple[int, int] = (1920, 1080)
     return path
 
 
-def _section(root: Path, k: int) -> dict:
+def _section(root: Path, k: int, seconds: float, size: tuple[int, int]) -> dict:
     take = f"assets/n{k:03d}.wav"
-    write_take(root / take, 30.0, seed=k)
+    write_take(root / take, seconds, seed=k)
     stills = [f"assets/s{k:03d}{c}.jpg" for c in "ab"]
     for j, still in enumerate(stills):
-        write_still(root / still, seed=2 * k + j)
+        write_still(root / still, seed=2 * k + j, size=size)
     return {
         "id": f"s{k:03d}",
         "title": f"Section {k + 1}",
-        "narration": {"audio": take, "text": _text(k)},
+        "narration": {"audio": take, "text": _text(k, round(seconds / 4))},
         "visuals": [
             {"card": "heading"},
             {"still": stills[0], "move": {"zoom": [1.0, 1.15], "pan": [0.05, 0.0]}, "weight": 3},
@@ -62,10 +68,10 @@ def _section(root: Path, k: int) -> dict:
     }
 
 
-def _text(k: int) -> str:
+def _text(k: int, count: int) -> str:
     rng = np.random.default_rng(k)
     sentences = []
-    for _ in range(8):
+    for _ in range(max(1, count)):
         words = rng.choice(WORDS, size=int(rng.integers(8, 16)))
         sentences.append(" ".join(words).capitalize() + ".")
     return " ".join(sentences)

@@ -144,11 +144,11 @@ class _Products:
             (self.staged / name).write_text(text, encoding="utf-8")
         tags = ffmetadata(meta, chapters)
         video = [s.path.stem for s in self.segments]
-        made = {
-            f"{slug}.mp4": (key_of(video, self.sound.folder.name, tags), self._video),
-            f"{slug}.mp3": (key_of(self.sound.folder.name, tags, self._cover_recipe()), self._mp3),
-            f"{slug}.m4a": (key_of(self.sound.folder.name, tags, self._cover_recipe()), self._m4a),
-        }
+        made = {f"{slug}.mp4": (key_of(video, self.sound.folder.name, tags), self._video)}
+        if self.sound.has(MP3):  # a draft has no audio edition
+            art = self._cover_recipe()
+            made[f"{slug}.mp3"] = (key_of(self.sound.folder.name, tags, art), self._mp3)
+            made[f"{slug}.m4a"] = (key_of(self.sound.folder.name, tags, art), self._m4a)
         for name, (key, make) in made.items():
             if not self.delivered.reuse(name, key, self.staged):
                 make(self.staged / name)
@@ -199,8 +199,8 @@ def _first_card(essay: Essay) -> Card | None:
 
 
 def _delivered_loudness(essay: Essay, sound: AudioStreams) -> dict[str, Loudness]:
-    slug = essay.meta.slug
-    return {f"{slug}.mp4": sound.loudness[MASTER], f"{slug}.mp3": sound.loudness[MP3]}
+    names = {MASTER: f"{essay.meta.slug}.mp4", MP3: f"{essay.meta.slug}.mp3"}
+    return {names[stream]: measured for stream, measured in sound.loudness.items()}
 
 
 def _loudness_report(essay: Essay, measured: dict[str, Loudness]) -> str:

@@ -172,6 +172,7 @@ def test_draft_profile(project: Project) -> None:
     s = streams(result.folder / "tiny.mp4")
     assert (s["video"].height, s["video"].profile) == (480, "High")
     assert result.folder.name == "tiny-draft"
+    assert not (result.folder / "tiny.mp3").exists()  # a quick look: no audio edition
 
 
 def test_invalid_essay_builds_nothing(project: Project) -> None:

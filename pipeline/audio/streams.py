@@ -41,6 +41,12 @@ class AudioStreams:
     def path(self, name: str) -> Path:
         return self.folder / name
 
+    def has(self, name: str) -> bool:
+        return (self.folder / name).is_file()
+
+
+DRAFT_BITRATE = "128k"
+
 
 def audio_streams(
     essay: Essay,
@@ -48,8 +54,10 @@ def audio_streams(
     takes: dict[str, Take],
     music: Sequence[MusicTrack],
     cache_root: Path,
+    draft: bool = False,
 ) -> AudioStreams:
-    folder = cache_root / "audio" / mix_key(essay, timeline, music)
+    """The encoded sound: the MP4's and the two editions' (a draft: the MP4's only, smaller)."""
+    folder = cache_root / "audio" / mix_key(essay, timeline, music, draft)
     report = folder / "loudness.json"
     if report.is_file():
         os.utime(folder)
@@ -57,10 +65,12 @@ def audio_streams(
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".new-", dir=folder.parent))
     try:
-        _encode(essay, timeline, takes, music, work)
+        names = _encode(essay, timeline, takes, music, work, draft)
+        measured = [n for n in names if n in (MASTER, MP3)]
         with ThreadPoolExecutor(2) as pool:
-            measured = pool.map(measure_file, (work / MASTER, work / MP3))
-        loudness = dict(zip((MASTER, MP3), measured, strict=True))
+            loudness = dict(
+                zip(measured, pool.map(measure_file, (work / n for n in measured)), strict=True)
+            )
         (work / report.name).write_text(json.dumps({k: asdict(v) for k, v in loudness.items()}))
         work.rename(folder)
     except OSError:
@@ -71,7 +81,8 @@ def audio_streams(
     return AudioStreams(folder, _read(report), reused=False)
 
 
-def _encode(essay, timeline, takes, music, work: Path) -> None:
+def _encode(essay, timeline, takes, music, work: Path, draft: bool) -> list[str]:
+    """Mix and encode; returns the names of the streams made."""
     settings = essay.settings
     pcm = work / "mix.f32"
     plan = plan_mix(timeline, takes, music, settings.audio, settings.music)
@@ -80,34 +91,29 @@ def _encode(essay, timeline, takes, music, work: Path) -> None:
     # aac_coder fast: a third quicker than the default search, and transparent at these rates
     aac = ["-map", "0:a", "-c:a", "aac", "-aac_coder", "fast"]
     edition = settings.audio.edition_bitrate
+    outputs = {MASTER: [*aac, "-b:a", DRAFT_BITRATE if draft else settings.audio.bitrate]}
+    if not draft:
+        outputs[AAC] = [*aac, "-b:a", edition]
+        outputs[MP3] = ["-map", "0:a", "-c:a", "libmp3lame", "-b:a", edition, "-write_xing", "1"]
+    # one decode, the encoders working in parallel
     ffmpeg.run(
         *raw,
-        *(*aac, "-b:a", settings.audio.bitrate, str(work / MASTER)),
-        *(*aac, "-b:a", edition, str(work / AAC)),
-        *(
-            "-map",
-            "0:a",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            edition,
-            "-write_xing",
-            "1",
-            str(work / MP3),
-        ),
+        *[a for name, args in outputs.items() for a in (*args, str(work / name))],
         what="encoding the sound",
-    )  # one decode, three encoders working in parallel
+    )
     pcm.unlink()
+    return list(outputs)
 
 
 def _read(report: Path) -> dict[str, Loudness]:
     return {k: Loudness(**v) for k, v in json.loads(report.read_text()).items()}
 
 
-def mix_key(essay: Essay, timeline: Timeline, music: Sequence[MusicTrack]) -> str:
+def mix_key(essay: Essay, timeline: Timeline, music: Sequence[MusicTrack], draft: bool) -> str:
     settings = essay.settings
     recipe = {
         "version": [MIX_VERSION, __version__],
+        "draft": draft,
         "audio": settings.audio.model_dump(),
         "ducking": settings.music.model_dump(exclude={"bed", "cues"}),
         "length": [timeline.frames, timeline.fps],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import cv2
@@ -38,11 +39,18 @@ class _Layer:
 
     def draw(self, frame: int) -> FrameBuffer:
         """The picture at `frame`; redrawn only when it changes."""
+        frame = min(frame, self.shot.still_from - 1)  # after its own time it holds
         if self.still is not None and frame != self.drawn_at:
-            span = max(1, self.shot.end - self.shot.first - 1)
-            self.still.draw(min(1.0, max(0.0, (frame - self.shot.first) / span)), self.buffer)
+            span = max(1, self.shot.still_from - self.shot.first - 1)
+            self.still.draw(ease(min(1.0, max(0.0, (frame - self.shot.first) / span))), self.buffer)
             self.drawn_at = frame
         return self.buffer
+
+
+def ease(p: float) -> float:
+    """Ease in and out: a move starts and ends at rest, so a shot can hold its last view
+    under the next one's crossfade without a jolt."""
+    return (1 - math.cos(math.pi * p)) / 2
 
 
 def _copy(src: Planes, dst: Planes) -> None:

@@ -21,7 +21,7 @@ from pipeline.script.model import Card, Essay, Still, Visual
 from pipeline.timing.timeline import Timeline
 
 # Bump when the frames produced for the same inputs change (motion maths, colour, blending).
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,12 @@ class ShotInSegment:
     first: int  # frames relative to the segment's first frame; may be negative
     end: int  # exclusive; may lie beyond the segment
     fade: int  # crossfade-in length in frames
+    still_from: int  # its move has ended here; from here on it holds its last view
+
+    @property
+    def held(self) -> bool:
+        """Only its still end shows in this segment (it comes from the section before)."""
+        return self.still_from <= 0
 
 
 @dataclass(frozen=True)
@@ -50,15 +56,13 @@ def plan_segments(
     """One job per section; `captions` (absolute frames) are burned into the ones they cross."""
     jobs = []
     for span in timeline.sections:
+        at = span.first_frame
         shots = tuple(
             ShotInSegment(
-                s.visual,
-                s.first_frame - span.first_frame,
-                s.end_frame - span.first_frame,
-                s.fade_frames,
+                s.visual, s.first_frame - at, s.end_frame - at, s.fade_frames, s.still_from - at
             )
             for s in timeline.shots
-            if s.first_frame < span.end_frame and s.end_frame > span.first_frame
+            if s.first_frame < span.end_frame and s.end_frame > at
         )
         frames = span.end_frame - span.first_frame
         fonts = essay.settings.fonts
@@ -79,12 +83,19 @@ def _key(frames: int, shots: tuple[ShotInSegment, ...], profile: Profile, fonts,
         "profile": asdict(profile),
         "frames": frames,
         "fonts": [file_digest(f) for f in fonts],
-        "shots": [
-            {"first": s.first, "end": s.end, "fade": s.fade, **_visual(s.visual)} for s in shots
-        ],
+        "shots": [_placed(s) for s in shots],
         "captions": [[c.first, c.end, c.svg] for c in captions],
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _placed(shot: ShotInSegment) -> dict:
+    """A shot's part of the key. A held shot from the section before shows only its last
+    view, so its key leaves out where it started: a longer section before changes nothing."""
+    if shot.held:
+        return {"held": True, "end": shot.end, **_visual(shot.visual)}
+    place = {"first": shot.first, "end": shot.end, "fade": shot.fade, "still_from": shot.still_from}
+    return place | _visual(shot.visual)
 
 
 def _visual(visual: Visual) -> dict:

@@ -39,6 +39,7 @@ class ShotSpan:
     first_frame: int  # first frame it shows in (its fade-in starts here)
     end_frame: int  # exclusive; includes the next shot's fade-in, which it sits under
     fade_frames: int  # crossfade in from the shot before (from black for the first shot)
+    still_from: int  # where its move has ended (the next shot starts): it holds from here
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def _place_shots(
             fade = min(round(visual.transition.duration * fps), end - first)
             if k > 0:
                 fade = min(fade, nominal[k - 1][3] - nominal[k - 1][2])
-        shots.append([visual, sec, first, end, fade])
+        shots.append([visual, sec, first, end, fade, end])
     for k in range(len(shots) - 1):
         shots[k][3] += shots[k + 1][4]  # stay under the next shot while it fades in
     return tuple(ShotSpan(*s) for s in shots)

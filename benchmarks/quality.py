@@ -1,0 +1,141 @@
+"""Picture quality for the render benchmark: the MoviePy peer's shots, and SSIM against a
+slow reference render.
+
+The reference for a frame is the full-resolution still warped to the frame's exact view
+with Lanczos, then put through the same BT.709 4:2:0 conversion as the pipeline's frames.
+Every video is decoded to RGB with the matrix it was made with (ours is tagged BT.709;
+MoviePy's is untagged, which ffmpeg makes and reads as BT.601), and luma is taken the same
+way for all, so the comparison is of resampling and encoding, not of colour matrices.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+from moviepy_peer import PeerShot
+
+from pipeline.build import check
+from pipeline.script.model import Card, Still
+from pipeline.visuals.cards import rasterise
+from pipeline.visuals.motion import view_at
+from pipeline.visuals.stills import image_size
+from pipeline.visuals.yuv import bgr_to_planes
+
+
+def peer_shots(episode: Path, size: tuple[int, int], seconds: float, tmp: Path):
+    """The timeline's shots in its first `seconds`, for the MoviePy peer; and its audio."""
+    checked = check(episode)
+    timeline = checked.timeline
+    fps, limit = timeline.fps, round(seconds * timeline.fps)
+    shots = []
+    for k, shot in enumerate(timeline.shots):
+        if shot.first_frame >= limit:
+            break
+        image, view = _picture(
+            shot.visual, size, tmp / f"card{k}.png", checked.essay.settings.fonts
+        )  # noqa: E501
+        span = shot.end_frame - shot.first_frame
+        kept = min(shot.end_frame, limit) - shot.first_frame
+
+        def cut(p: float, view=view, span=span, kept=kept) -> tuple[float, float, float]:
+            return view(p * max(kept - 1, 1) / max(span - 1, 1))  # the full shot's progress
+
+        shots.append(
+            PeerShot(
+                image,
+                shot.first_frame / fps,
+                (shot.first_frame + kept) / fps,
+                shot.fade_frames / fps,
+                cut,
+            )
+        )  # noqa: E501
+    audio = checked.essay.sections[0].narration.audio
+    return shots, audio, fps
+
+
+def _picture(visual, size, card_path: Path, fonts):
+    if isinstance(visual, Card):
+        rgba = rasterise(visual.svg, fonts, size)
+        cv2.imwrite(str(card_path), cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGR))
+        w, h = size
+        return card_path, lambda p: (w / 2, h / 2, 1.0)
+    assert isinstance(visual, Still)
+    image = image_size(visual.image)
+
+    def view(p: float) -> tuple[float, float, float]:
+        v = view_at(visual.move, image, size, p)
+        return v.cx, v.cy, v.scale
+
+    return visual.image, view
+
+
+def ssim_against_reference(
+    episode: Path, size: tuple[int, int], videos: list[Path], seconds: float
+) -> list[float]:
+    """Mean SSIM of sampled still frames (no crossfade, no caption) for each video."""
+    checked = check(episode)
+    timeline = checked.timeline
+    samples = []  # (frame, reference luma)
+    for shot in timeline.shots:
+        visual = shot.visual
+        if not isinstance(visual, Still) or visual.overlay_svg:
+            continue
+        start, end = shot.first_frame + shot.fade_frames, shot.end_frame - 30
+        for q in (0.25, 0.5, 0.75):
+            frame = round(start + q * (end - start))
+            if frame < seconds * timeline.fps - 1:
+                p = (frame - shot.first_frame) / max(1, shot.end_frame - shot.first_frame - 1)
+                samples.append((frame, _reference(visual, size, p)))
+    scores = []
+    for k, video in enumerate(videos):
+        matrix = "ITU709" if k == 0 else "ITU601"
+        frames = _luma_frames(video, {f for f, _ in samples}, matrix)
+        scores.append(round(float(np.mean([ssim(frames[f], ref) for f, ref in samples])), 4))
+    return scores
+
+
+def _reference(still: Still, size: tuple[int, int], p: float) -> np.ndarray:
+    bgr = cv2.imread(str(still.image), cv2.IMREAD_COLOR)
+    v = view_at(still.move, bgr.shape[1::-1], size, p)
+    w, h = size
+    k = v.scale
+    matrix = np.array(
+        [[1 / k, 0, (0.5 - w / 2) / k + v.cx - 0.5], [0, 1 / k, (0.5 - h / 2) / k + v.cy - 0.5]]
+    )  # noqa: E501
+    warped = cv2.warpAffine(
+        bgr,
+        matrix,
+        size,
+        flags=cv2.INTER_LANCZOS4 | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REFLECT,
+    )  # noqa: E501
+    return bgr_to_planes(warped).y
+
+
+def _luma_frames(video: Path, wanted: set[int], matrix: str) -> dict[int, np.ndarray]:
+    out = {}
+    with av.open(str(video)) as container:
+        for i, frame in enumerate(container.decode(video=0)):
+            if i in wanted:
+                rgb = frame.reformat(format="rgb24", src_colorspace=matrix).to_ndarray()
+                out[i] = bgr_to_planes(np.ascontiguousarray(rgb[..., ::-1])).y
+            if i > max(wanted):
+                break
+    return out
+
+
+def ssim(a: np.ndarray, b: np.ndarray) -> float:
+    """Structural similarity (Wang et al. 2004: 11x11 Gaussian, sigma 1.5) of two planes."""
+    x, y = a.astype(np.float64), b.astype(np.float64)
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+
+    def blur(z: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(z, (11, 11), 1.5)
+
+    mx, my = blur(x), blur(y)
+    vx, vy, cov = blur(x * x) - mx * mx, blur(y * y) - my * my, blur(x * y) - mx * my
+    score = ((2 * mx * my + c1) * (2 * cov + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+    return float(score.mean())

@@ -1,0 +1,278 @@
+"""Render benchmark: the pipeline against x264's own floor, the MoviePy peer, and rebuilds.
+
+    python benchmarks/render.py                 # N = 10 sections at 1080p30, the full table
+    python benchmarks/render.py --quick         # N = 2 at 320x180 (what the tests run)
+    python benchmarks/render.py --json out.json --skip-scaling --skip-peer
+
+A synthetic episode (benchmarks/episode.py: N sections of about 30 s narration, two
+4000x3000 stills with Ken Burns moves and crossfades and a card each) is built in a
+temporary folder, as a user would build it (`python -m pipeline.bench_child`, a fresh
+process per build), and measured in one run on one machine:
+
+- cold build: empty cache, wall time, realtime factor, peak memory of the process tree;
+- floor: the delivered video decoded to a raw yuv420p file, encoded by ffmpeg with the
+  same x264 settings (what the encoder alone needs for those frames);
+- MoviePy peer: the first seconds of the same timeline written the way MoviePy's docs
+  show (benchmarks/moviepy_peer.py), in seconds per minute of output against ours;
+- SSIM of sampled frames against a slow reference (the full-resolution still warped with
+  Lanczos, through the same 4:2:0 conversion), ours and the peer's;
+- no-op rebuild, text edit, still swapped, take re-recorded: wall time, frames encoded;
+- draft profile, cold; scaling (N = 5, 10, 30, seconds per minute of output); --jobs 1, 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from episode import STILL, make_episode, write_still, write_take
+from memory import PeakMemory
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from pipeline.build import build
+built = build(Path(sys.argv[1]), profile=sys.argv[2], workers=int(sys.argv[3]) or None)
+print(json.dumps({
+    "frames_encoded": built.frames_encoded,
+    "rendered": [s.section for s in built.segments if not s.reused],
+    "audio_reused": built.audio_reused,
+    "duration": built.checked.timeline.duration,
+    "frames": built.checked.timeline.frames,
+}))
+"""
+
+
+def main() -> None:
+    args = _arguments()
+    size = (320, 180) if args.quick else (1920, 1080)
+    sections = args.sections or (2 if args.quick else 10)
+    with tempfile.TemporaryDirectory(prefix="essay-bench-") as tmp:
+        results = Bench(Path(tmp), size, args).run(sections)
+    _print_table(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="N = 2 at 320x180, for the tests")
+    parser.add_argument("--sections", type=int, help="N, the sections of the main episode")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--skip-peer", action="store_true", help="do not run MoviePy")
+    parser.add_argument("--skip-scaling", action="store_true", help="no N = 5 and 30 builds")
+    parser.add_argument("--peer-seconds", type=float, help="length of the MoviePy render")
+    return parser.parse_args()
+
+
+class Bench:
+    def __init__(self, tmp: Path, size: tuple[int, int], args: argparse.Namespace):
+        self.tmp, self.size, self.args = tmp, size, args
+        self.peer_seconds = args.peer_seconds or (2.5 if args.quick else 30.0)
+        # quick: short sections and small stills, so the tests can afford it
+        self.shape = {"seconds": 6.0, "still": (1200, 900)} if args.quick else {}
+
+    def run(self, sections: int) -> dict:
+        root = self.tmp / f"n{sections}"
+        episode = make_episode(root, sections, self.size, **self.shape)
+        out = {"machine": _machine(), "size": list(self.size), "sections": sections}
+        cold = self.build(episode, fresh=True)
+        out["cold"] = cold
+        video = root / "output" / "bench" / "bench.mp4"
+        out["floor"] = self.floor(video)
+        out["cold_vs_floor"] = round(cold["seconds"] / out["floor"]["seconds"], 2)
+        if not self.args.skip_peer:
+            out["peer"] = self.peer(episode, video)
+        out |= self.rebuilds(episode, root, cold)
+        out["draft"] = self.build(episode, profile="draft", fresh=True)
+        out["jobs"] = {str(j): self.build(episode, jobs=j, fresh=True)["seconds"] for j in (1, 2)}
+        if not self.args.skip_scaling and not self.args.quick:
+            out["scaling"] = {}
+            for n in (5, 10, 30):
+                build = (
+                    cold
+                    if n == sections
+                    else self.build(
+                        make_episode(self.tmp / f"s{n}", n, self.size, **self.shape), fresh=True
+                    )
+                )  # noqa: E501
+                out["scaling"][str(n)] = {
+                    "seconds_per_minute": round(build["seconds"] / (build["duration"] / 60), 2),
+                    "peak_mb": build["peak_mb"],
+                }
+        return out
+
+    def build(
+        self, episode: Path, profile: str = "master", jobs: int = 0, fresh: bool = False
+    ) -> dict:  # noqa: E501
+        root = episode.parent.parent
+        if fresh:
+            shutil.rmtree(root / ".essay-cache", ignore_errors=True)
+        cmd = [sys.executable, "-c", CHILD, str(episode), profile, str(jobs)]
+        with PeakMemory() as peak:
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+            seconds = time.perf_counter() - t0
+        if proc.returncode:
+            sys.exit(f"build failed:\n{proc.stderr[-2000:]}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        result |= {
+            "seconds": round(seconds, 2),
+            "realtime": round(result["duration"] / seconds, 2),
+            "peak_mb": round(peak.mb),
+        }
+        return result
+
+    def floor(self, video: Path) -> dict:
+        """x264 alone: the delivered frames from a raw file, the same settings."""
+        from pipeline.ffmpeg import command
+        from pipeline.render.profile import Profile
+
+        w, h = self.size
+        raw = self.tmp / "floor.yuv"
+        subprocess.run(
+            command("-i", str(video), "-f", "rawvideo", "-pix_fmt", "yuv420p", "-y", str(raw)),
+            check=True,
+        )  # noqa: E501
+        preset = "veryfast" if h >= 720 else "superfast"
+        profile = Profile("master", w, h, 30, 20, preset)
+        encode = command(
+            "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{w}x{h}", "-framerate", "30",
+            "-i", str(raw), *profile.x264_args(), "-an", "-f", "mp4", "-y", str(self.tmp / "floor.mp4"),  # noqa: E501
+        )  # fmt: skip
+        t0 = time.perf_counter()
+        subprocess.run(encode, check=True)
+        seconds = time.perf_counter() - t0
+        raw.unlink()
+        return {"seconds": round(seconds, 2)}
+
+    def rebuilds(self, episode: Path, root: Path, cold: dict) -> dict:
+        out = {"noop": self.build(episode)}
+        text = episode.read_text()
+        episode.write_text(text.replace("text: ", "text: Changed words. ", 1))
+        out["text_edit"] = self.build(episode)
+        write_still(root / "assets" / "s001a.jpg", seed=999, size=self.shape.get("still", STILL))
+        out["still_swapped"] = self.build(episode)
+        write_take(root / "assets" / "n001.wav", self.shape.get("seconds", 30.0) * 1.15, seed=77)
+        out["take_rerecorded"] = self.build(episode)
+        for name in ("noop", "text_edit", "still_swapped", "take_rerecorded"):
+            out[name]["of_cold"] = round(out[name]["seconds"] / cold["seconds"], 3)
+        return out
+
+    def peer(self, episode: Path, ours: Path) -> dict:
+        """The first seconds of the timeline through MoviePy, and the quality of both."""
+        from moviepy_peer import render_with_moviepy
+        from quality import peer_shots, ssim_against_reference
+
+        shots, audio, fps = peer_shots(episode, self.size, self.peer_seconds, self.tmp)
+        out = self.tmp / "peer.mp4"
+        preset = "veryfast" if self.size[1] >= 720 else "superfast"
+        t0 = time.perf_counter()
+        render_with_moviepy(shots, self.size, fps, audio, out, preset=preset, crf=20)
+        seconds = time.perf_counter() - t0
+        quality = ssim_against_reference(episode, self.size, [ours, out], self.peer_seconds)
+        return {
+            "seconds": round(seconds, 2),
+            "video_seconds": self.peer_seconds,
+            "seconds_per_minute": round(seconds / (self.peer_seconds / 60), 2),
+            "ssim_ours": quality[0],
+            "ssim_peer": quality[1],
+        }
+
+
+def _machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
+
+
+def _print_table(r: dict) -> None:
+    cold, floor = r["cold"], r["floor"]
+    minutes = cold["duration"] / 60
+    rows = [
+        ("machine", r["machine"], ""),
+        (
+            "episode",
+            f"{r['sections']} sections, {cold['duration']:.0f} s at {r['size'][0]}x{r['size'][1]}",
+            "",
+        ),  # noqa: E501
+        (
+            "cold build",
+            f"{cold['seconds']} s, {cold['realtime']}x realtime",
+            f"{r['cold_vs_floor']}x the floor (target <= 1.3x)",
+        ),  # noqa: E501
+        ("floor", f"{floor['seconds']} s", "x264 alone on the same frames"),
+    ]
+    if "peer" in r:
+        p = r["peer"]
+        ours = cold["seconds"] / minutes
+        rows += [
+            (
+                "MoviePy peer",
+                f"{p['seconds_per_minute']} s per minute of output",
+                f"we are {p['seconds_per_minute'] / ours:.1f}x faster (target >= 2.5x)",
+            ),  # noqa: E501
+            (
+                "SSIM vs reference",
+                f"ours {p['ssim_ours']:.4f}, peer {p['ssim_peer']:.4f}",
+                f"ours - peer = {p['ssim_ours'] - p['ssim_peer']:+.4f} (target >= -0.01)",
+            ),  # noqa: E501
+        ]
+    for name, target in (
+        ("noop", "<= 2 s, 0 frames"),
+        ("text_edit", "<= 5% of cold, 0 frames"),
+        ("still_swapped", "<= 20% of cold"),
+        ("take_rerecorded", "that section + the mux"),
+    ):  # noqa: E501
+        b = r[name]
+        rows.append(
+            (
+                name.replace("_", " "),
+                f"{b['seconds']} s ({b['of_cold']:.1%} of cold), {b['frames_encoded']} frames encoded, sections {b['rendered'] or 'none'}",
+                f"target {target}",
+            )
+        )  # noqa: E501
+    d = r["draft"]
+    rows.append(("draft", f"{d['seconds']} s, {d['realtime']}x realtime", "target >= 15x"))
+    rows.append(
+        (
+            "memory",
+            f"{cold['peak_mb']} MB peak (cold build, Python + ffmpeg)",
+            "target <= 1 GB, flat with N",
+        )
+    )  # noqa: E501
+    if "scaling" in r:
+        scaling = ", ".join(
+            f"N={n}: {v['seconds_per_minute']} s/min, {v['peak_mb']} MB"
+            for n, v in r["scaling"].items()
+        )  # noqa: E501
+        rows.append(("scaling", scaling, "target flat within 10%"))
+    rows.append(
+        (
+            "jobs",
+            ", ".join(f"--jobs {j}: {s} s" for j, s in r["jobs"].items()),
+            "default is the faster",
+        )
+    )  # noqa: E501
+    width = max(len(a) for a, _, _ in rows)
+    for a, b, c in rows:
+        print(f"{a:<{width}}  {b}" + (f"  [{c}]" if c else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The benchmark scripts run (in their quick forms), so they cannot rot unnoticed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+
+def run(script: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / script), *args],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+def test_render_benchmark_quick(tmp_path) -> None:
+    out = tmp_path / "render.json"
+    proc = run("render.py", "--quick", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert figures["cold"]["frames_encoded"] == figures["cold"]["frames"]
+    assert figures["noop"]["frames_encoded"] == 0 and figures["noop"]["audio_reused"]
+    assert figures["text_edit"]["frames_encoded"] == 0
+    assert figures["still_swapped"]["rendered"] == ["s001"]
+    assert figures["take_rerecorded"]["rendered"] == ["s001"]
+    assert not figures["take_rerecorded"]["audio_reused"]
+    assert 0 < figures["peer"]["ssim_ours"] <= 1 and 0 < figures["peer"]["ssim_peer"] <= 1
+    assert "cold build" in proc.stdout and "MoviePy peer" in proc.stdout
+
+
+def test_mix_benchmark_runs(tmp_path) -> None:
+    out = tmp_path / "mix.json"
+    proc = run("mix.py", "--minutes", "0.5", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (row,) = json.loads(out.read_text())
+    assert abs(row["integrated_lufs"] + 16) <= 1 and row["true_peak_dbtp"] <= -1
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="needs espeak-ng")
+@pytest.mark.slow
+def test_alignment_benchmark_runs(tmp_path) -> None:
+    proc = run("alignment.py", "--json", str(tmp_path / "a.json"))
+    assert proc.returncode == 0, proc.stderr[-2000:]

@@ -36,7 +36,7 @@ def peer_shots(episode: Path, size: tuple[int, int], seconds: float, tmp: Path):
             break
         image, view = _picture(
             shot.visual, size, tmp / f"card{k}.png", checked.essay.settings.fonts
-        )  # noqa: E501
+        )
         span = shot.end_frame - shot.first_frame
         kept = min(shot.end_frame, limit) - shot.first_frame
 
@@ -51,7 +51,7 @@ def peer_shots(episode: Path, size: tuple[int, int], seconds: float, tmp: Path):
                 shot.fade_frames / fps,
                 cut,
             )
-        )  # noqa: E501
+        )
     audio = checked.essay.sections[0].narration.audio
     return shots, audio, fps
 
@@ -104,14 +104,14 @@ def _reference(still: Still, size: tuple[int, int], p: float) -> np.ndarray:
     k = v.scale
     matrix = np.array(
         [[1 / k, 0, (0.5 - w / 2) / k + v.cx - 0.5], [0, 1 / k, (0.5 - h / 2) / k + v.cy - 0.5]]
-    )  # noqa: E501
+    )
     warped = cv2.warpAffine(
         bgr,
         matrix,
         size,
         flags=cv2.INTER_LANCZOS4 | cv2.WARP_INVERSE_MAP,
         borderMode=cv2.BORDER_REFLECT,
-    )  # noqa: E501
+    )
     return bgr_to_planes(warped).y
 
 

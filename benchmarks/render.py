@@ -104,7 +104,7 @@ class Bench:
                     else self.build(
                         make_episode(self.tmp / f"s{n}", n, self.size, **self.shape), fresh=True
                     )
-                )  # noqa: E501
+                )
                 out["scaling"][str(n)] = {
                     "seconds_per_minute": round(build["seconds"] / (build["duration"] / 60), 2),
                     "peak_mb": build["peak_mb"],
@@ -113,7 +113,7 @@ class Bench:
 
     def build(
         self, episode: Path, profile: str = "master", jobs: int = 0, fresh: bool = False
-    ) -> dict:  # noqa: E501
+    ) -> dict:
         root = episode.parent.parent
         if fresh:
             shutil.rmtree(root / ".essay-cache", ignore_errors=True)
@@ -142,7 +142,7 @@ class Bench:
         subprocess.run(
             command("-i", str(video), "-f", "rawvideo", "-pix_fmt", "yuv420p", "-y", str(raw)),
             check=True,
-        )  # noqa: E501
+        )
         preset = "veryfast" if h >= 720 else "superfast"
         profile = Profile("master", w, h, 30, 20, preset)
         encode = command(
@@ -210,12 +210,12 @@ def _print_table(r: dict) -> None:
             "episode",
             f"{r['sections']} sections, {cold['duration']:.0f} s at {r['size'][0]}x{r['size'][1]}",
             "",
-        ),  # noqa: E501
+        ),
         (
             "cold build",
             f"{cold['seconds']} s, {cold['realtime']}x realtime",
             f"{r['cold_vs_floor']}x the floor (target <= 1.3x)",
-        ),  # noqa: E501
+        ),
         ("floor", f"{floor['seconds']} s", "x264 alone on the same frames"),
     ]
     if "peer" in r:
@@ -226,27 +226,25 @@ def _print_table(r: dict) -> None:
                 "MoviePy peer",
                 f"{p['seconds_per_minute']} s per minute of output",
                 f"we are {p['seconds_per_minute'] / ours:.1f}x faster (target >= 2.5x)",
-            ),  # noqa: E501
+            ),
             (
                 "SSIM vs reference",
                 f"ours {p['ssim_ours']:.4f}, peer {p['ssim_peer']:.4f}",
                 f"ours - peer = {p['ssim_ours'] - p['ssim_peer']:+.4f} (target >= -0.01)",
-            ),  # noqa: E501
+            ),
         ]
     for name, target in (
         ("noop", "<= 2 s, 0 frames"),
         ("text_edit", "<= 5% of cold, 0 frames"),
         ("still_swapped", "<= 20% of cold"),
         ("take_rerecorded", "that section + the mux"),
-    ):  # noqa: E501
+    ):
         b = r[name]
-        rows.append(
-            (
-                name.replace("_", " "),
-                f"{b['seconds']} s ({b['of_cold']:.1%} of cold), {b['frames_encoded']} frames encoded, sections {b['rendered'] or 'none'}",
-                f"target {target}",
-            )
-        )  # noqa: E501
+        what = (
+            f"{b['seconds']} s ({b['of_cold']:.1%} of cold), {b['frames_encoded']} frames "
+            f"encoded, sections {b['rendered'] or 'none'}"
+        )
+        rows.append((name.replace("_", " "), what, f"target {target}"))
     d = r["draft"]
     rows.append(("draft", f"{d['seconds']} s, {d['realtime']}x realtime", "target >= 15x"))
     rows.append(
@@ -255,12 +253,12 @@ def _print_table(r: dict) -> None:
             f"{cold['peak_mb']} MB peak (cold build, Python + ffmpeg)",
             "target <= 1 GB, flat with N",
         )
-    )  # noqa: E501
+    )
     if "scaling" in r:
         scaling = ", ".join(
             f"N={n}: {v['seconds_per_minute']} s/min, {v['peak_mb']} MB"
             for n, v in r["scaling"].items()
-        )  # noqa: E501
+        )
         rows.append(("scaling", scaling, "target flat within 10%"))
     rows.append(
         (
@@ -268,7 +266,7 @@ def _print_table(r: dict) -> None:
             ", ".join(f"--jobs {j}: {s} s" for j, s in r["jobs"].items()),
             "default is the faster",
         )
-    )  # noqa: E501
+    )
     width = max(len(a) for a, _, _ in rows)
     for a, b, c in rows:
         print(f"{a:<{width}}  {b}" + (f"  [{c}]" if c else ""))

@@ -6,7 +6,7 @@ import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from pipeline.audio.loudness import Loudness
@@ -98,9 +98,8 @@ def build(
         captions = captions_for(essay, timeline) if burn_subtitles else ()
         jobs = plan_segments(essay, timeline, profile_for(essay.settings.video, profile), captions)
         with ThreadPoolExecutor(1) as mixer:  # the sound is made while the pictures are
-            mixing = mixer.submit(
-                audio_streams, essay, timeline, checked.takes, checked.music, cache.root
-            )
+            sound_of = partial(audio_streams, essay, timeline, checked.takes, checked.music)
+            mixing = mixer.submit(sound_of, cache.root, draft=profile == "draft")
             segments = render_segments(jobs, cache, workers, progress)
             progress.stage("mixing the sound")
             sound = mixing.result()

@@ -45,7 +45,7 @@ def test_a_slow_pan_moves_by_the_same_fraction_of_a_pixel_every_frame(project: P
             "still": "assets/t/board.jpg",
             "transition": "cut",
             "move": {"zoom": [1.5, 1.5], "pan": [pan, 0]},
-        }  # noqa: E501
+        }
     ]
     data["video"] = {"crf": 10}  # near-lossless, so the measurement sees the frames we made
     project.write(data)

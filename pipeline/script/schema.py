@@ -85,7 +85,7 @@ class Subtitles(Model):
 class Audio(Model):
     loudness: float = Field(-16.0, ge=-40, le=-5, description="Integrated loudness target, LUFS.")
     true_peak: float = Field(-1.0, ge=-12, le=0, description="True-peak ceiling, dBTP.")
-    bitrate: str = Field("384k", pattern=r"^\d+k$", description="AAC bitrate of the MP4's sound.")
+    bitrate: str = Field("256k", pattern=r"^\d+k$", description="AAC bitrate of the MP4's sound.")
     edition_bitrate: str = Field(
         "192k", pattern=r"^\d+k$", description="Bitrate of the audio edition (MP3 and M4A)."
     )

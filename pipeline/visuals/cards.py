@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 import resvg_py
 from PIL import Image
@@ -34,12 +35,12 @@ def rasterise(svg: str, fonts: Sequence[Path], size: tuple[int, int]) -> np.ndar
     return rgba
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def card_planes(svg: str, fonts: tuple[Path, ...], size: tuple[int, int]) -> Planes:
     """A card as a frame: its transparent parts show black."""
-    rgba = rasterise(svg, fonts, size).astype(np.float32)
-    rgb = rgba[..., :3] * (rgba[..., 3:] / 255)
-    return rgb_to_planes(np.clip(rgb + 0.5, 0, 255).astype(np.uint8))
+    rgba = rasterise(svg, fonts, size)
+    alpha = cv2.merge([rgba[..., 3]] * 3)
+    return rgb_to_planes(cv2.multiply(rgba[..., :3], alpha, scale=1 / 255))
 
 
 def overlay(svg: str, fonts: Sequence[Path], size: tuple[int, int]) -> Overlay | None:

@@ -46,7 +46,7 @@ def image_size(path: Path) -> tuple[int, int]:
         return (im.height, im.width) if turned else im.size
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def _prepared(path: Path, mtime: int, target: tuple[int, int]) -> Planes:
     """A still decoded, scaled and converted once per build, though two sections use it
     (the one it ends and the one whose first shot crossfades over it)."""

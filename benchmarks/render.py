@@ -71,12 +71,14 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--skip-peer", action="store_true", help="do not run MoviePy")
     parser.add_argument("--skip-scaling", action="store_true", help="no N = 5 and 30 builds")
     parser.add_argument("--peer-seconds", type=float, help="length of the MoviePy render")
+    parser.add_argument("--repeat", type=int, default=2, help="cold builds and floors to run")
     return parser.parse_args()
 
 
 class Bench:
     def __init__(self, tmp: Path, size: tuple[int, int], args: argparse.Namespace):
         self.tmp, self.size, self.args = tmp, size, args
+        self.repeat = 1 if args.quick else args.repeat
         self.peer_seconds = args.peer_seconds or (2.5 if args.quick else 30.0)
         # quick: short sections and small stills, so the tests can afford it
         self.shape = {"seconds": 6.0, "still": (1200, 900)} if args.quick else {}
@@ -85,10 +87,18 @@ class Bench:
         root = self.tmp / f"n{sections}"
         episode = make_episode(root, sections, self.size, **self.shape)
         out = {"machine": _machine(), "size": list(self.size), "sections": sections}
-        cold = self.build(episode, fresh=True)
-        out["cold"] = cold
+        # the machine is noisy: build and floor twice, each alternating, and keep the best
         video = root / "output" / "bench" / "bench.mp4"
-        out["floor"] = self.floor(video)
+        colds, floors = [], []
+        for _ in range(self.repeat):
+            colds.append(self.build(episode, fresh=True))
+            floors.append(self.floor(video))
+        cold = min(colds, key=lambda b: b["seconds"])
+        out["cold"] = cold | {"runs": [b["seconds"] for b in colds]}
+        out["floor"] = {
+            "seconds": min(f["seconds"] for f in floors),
+            "runs": [f["seconds"] for f in floors],
+        }
         out["cold_vs_floor"] = round(cold["seconds"] / out["floor"]["seconds"], 2)
         if not self.args.skip_peer:
             out["peer"] = self.peer(episode, video)
@@ -216,7 +226,7 @@ def _print_table(r: dict) -> None:
             f"{cold['seconds']} s, {cold['realtime']}x realtime",
             f"{r['cold_vs_floor']}x the floor (target <= 1.3x)",
         ),
-        ("floor", f"{floor['seconds']} s", "x264 alone on the same frames"),
+        ("floor", f"{floor['seconds']} s (runs {floor['runs']})", "x264 alone on the same frames"),
     ]
     if "peer" in r:
         p = r["peer"]

@@ -78,7 +78,11 @@ def _text(k: int, count: int) -> str:
 
 
 def write_take(path: Path, seconds: float, seed: int) -> None:
-    """Speech-like: syllables in words in sentences, over a noise floor."""
+    write_wav(path, speech(seconds, seed))
+
+
+def speech(seconds: float, seed: int) -> np.ndarray:
+    """Speech-like: a voiced buzz and noise in syllables, words and sentences, over a floor."""
     rng = np.random.default_rng(seed)
     t = np.arange(int(seconds * RATE)) / RATE
     syllables = np.sin(2 * np.pi * 4.5 * t) ** 2
@@ -86,10 +90,14 @@ def write_take(path: Path, seconds: float, seed: int) -> None:
     sentences = (t % 3.7) < 3.1
     voice = np.sin(2 * np.pi * 130 * t) + 0.4 * np.sin(2 * np.pi * 260 * t)
     x = (voice + rng.normal(0, 0.4, len(t))) * syllables * words * sentences * 0.25
-    x += rng.normal(0, 0.001, len(t))
-    pcm = (np.clip(x, -1, 1) * 32767).astype("<i2")
+    return (x + rng.normal(0, 0.001, len(t))).astype(np.float32)
+
+
+def write_wav(path: Path, samples: np.ndarray) -> None:
+    """16-bit WAV at 48 kHz; mono (n,) or (n, channels)."""
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
     with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
+        w.setnchannels(1 if pcm.ndim == 1 else pcm.shape[1])
         w.setsampwidth(2)
         w.setframerate(RATE)
         w.writeframes(pcm.tobytes())

@@ -21,15 +21,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
 import yaml
+from episode import RATE, write_take, write_wav
 from memory import PeakMemory
 
 REPO = Path(__file__).resolve().parent.parent
-RATE = 48_000
 SECTION_SECONDS = 30
 
 
@@ -107,10 +106,10 @@ def _synthetic_project(root: Path, minutes: float) -> Path:
         shutil.copytree(REPO / "assets" / folder, root / "assets" / folder)
     series = {"series": "Benchmark", "music": {"bed": {"file": "assets/bed.wav", "level": -28}}}
     (root / "essays" / "series.yaml").write_text(yaml.safe_dump(series))
-    _write_wav(root / "assets" / "bed.wav", _music(120.0))
+    write_wav(root / "assets" / "bed.wav", _music(120.0))
     entries = []
     for i in range(sections):
-        _write_wav(root / "assets" / f"take{i:03d}.wav", _speech(SECTION_SECONDS, seed=i))
+        write_take(root / "assets" / f"take{i:03d}.wav", SECTION_SECONDS, seed=i)
         entries.append({
             "id": f"s{i:03d}", "title": f"Section {i + 1}",
             "narration": {"audio": f"assets/take{i:03d}.wav", "text": "Words."},
@@ -125,33 +124,12 @@ def _synthetic_project(root: Path, minutes: float) -> Path:
     return path
 
 
-def _speech(seconds: float, seed: int) -> np.ndarray:
-    """Noise and a voiced buzz shaped into syllables and words, with sentence pauses."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * RATE)) / RATE
-    syllables = np.sin(2 * np.pi * rng.uniform(3, 5) * t) ** 2
-    words = np.sin(2 * np.pi * 0.6 * t + rng.uniform(0, 6)) > -0.5
-    sentences = (t % 7.0) < 6.2
-    voice = np.sin(2 * np.pi * 130 * t) + 0.4 * np.sin(2 * np.pi * 260 * t)
-    x = (voice + rng.normal(0, 0.5, len(t))) * syllables * words * sentences * 0.2
-    return (x + rng.normal(0, 0.001, len(t))).astype(np.float32)
-
-
 def _music(seconds: float) -> np.ndarray:
     t = np.arange(int(seconds * RATE)) / RATE
     chord = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6)) / 3
     swell = 0.6 + 0.4 * np.sin(2 * np.pi * t / 8)
     left = chord * swell * 0.3
     return np.stack([left, np.roll(left, 2400)], axis=1).astype(np.float32)
-
-
-def _write_wav(path: Path, samples: np.ndarray) -> None:
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1 if pcm.ndim == 1 else pcm.shape[1])
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(pcm.tobytes())
 
 
 def _table(rows: list[dict]) -> None:

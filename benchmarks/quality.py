@@ -1,8 +1,9 @@
 """Picture quality for the render benchmark: the MoviePy peer's shots, and SSIM against a
 slow reference render.
 
-The reference for a frame is the full-resolution still warped to the frame's exact view
-with Lanczos, then put through the same BT.709 4:2:0 conversion as the pipeline's frames.
+The reference for a frame is the frame's exact view of the full-resolution still, scaled
+with Lanczos (Pillow's, which does not alias when it shrinks), then put through the same
+BT.709 4:2:0 conversion as the pipeline's frames.
 Every video is decoded to RGB with the matrix it was made with (ours is tagged BT.709;
 MoviePy's is untagged, which ffmpeg makes and reads as BT.601), and luma is taken the same
 way for all, so the comparison is of resampling and encoding, not of colour matrices.
@@ -16,6 +17,7 @@ import av
 import cv2
 import numpy as np
 from moviepy_peer import PeerShot
+from PIL import Image, ImageOps
 
 from pipeline.build import check
 from pipeline.script.model import Card, Still
@@ -98,21 +100,20 @@ def ssim_against_reference(
 
 
 def _reference(still: Still, size: tuple[int, int], p: float) -> np.ndarray:
-    bgr = cv2.imread(str(still.image), cv2.IMREAD_COLOR)
-    v = view_at(still.move, bgr.shape[1::-1], size, p)
+    """The frame's exact view cut from the full-resolution still and scaled by Pillow's
+    Lanczos (which widens its kernel when it shrinks, so it does not alias)."""
+    with Image.open(still.image) as im:
+        rgb = ImageOps.exif_transpose(im).convert("RGB")
+    v = view_at(still.move, rgb.size, size, p)
     w, h = size
-    k = v.scale
-    matrix = np.array(
-        [[1 / k, 0, (0.5 - w / 2) / k + v.cx - 0.5], [0, 1 / k, (0.5 - h / 2) / k + v.cy - 0.5]]
+    box = (
+        v.cx - w / 2 / v.scale,
+        v.cy - h / 2 / v.scale,
+        v.cx + w / 2 / v.scale,
+        v.cy + h / 2 / v.scale,
     )
-    warped = cv2.warpAffine(
-        bgr,
-        matrix,
-        size,
-        flags=cv2.INTER_LANCZOS4 | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_REFLECT,
-    )
-    return bgr_to_planes(warped).y
+    out = np.asarray(rgb.resize(size, Image.Resampling.LANCZOS, box=box))
+    return bgr_to_planes(np.ascontiguousarray(out[..., ::-1])).y
 
 
 def _luma_frames(video: Path, wanted: set[int], matrix: str) -> dict[int, np.ndarray]:

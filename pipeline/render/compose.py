@@ -1,9 +1,13 @@
-"""The frames of one segment: the shots visible at each frame, crossfaded where they overlap."""
+"""The frames of one segment: the shots visible at each frame, crossfaded where they overlap.
+
+Each frame is drawn straight into the buffer the encoder will read: a moving still is
+warped there directly; a picture that does not change (a card, a still at rest) is drawn
+once into its layer and copied.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import cv2
 
@@ -14,43 +18,58 @@ from pipeline.visuals.stills import StillFrames
 from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes
 
 
-class _Layer:
-    """One shot's picture at any frame, drawn into a buffer of its own."""
-
-    def __init__(self, shot: ShotInSegment, job: SegmentJob):
-        self.shot = shot
-        self.buffer = FrameBuffer(*job.profile.size)
-        self.drawn_at: int | None = None
-        visual = shot.visual
-        if isinstance(visual, Card):
-            self.still = None
-            _copy(card_planes(visual.svg, job.fonts, job.profile.size), self.buffer.planes)
-        else:
-            assert isinstance(visual, Still)
-            over = (
-                overlay(visual.overlay_svg, job.fonts, job.profile.size)
-                if visual.overlay_svg
-                else None
-            )
-            self.still = StillFrames(visual.image, visual.move, job.profile.size, over)
-            if not self.still.moves:
-                self.still.draw(0.0, self.buffer)
-                self.still = None
-
-    def draw(self, frame: int) -> FrameBuffer:
-        """The picture at `frame`; redrawn only when it changes."""
-        frame = min(frame, self.shot.still_from - 1)  # after its own time it holds
-        if self.still is not None and frame != self.drawn_at:
-            span = max(1, self.shot.still_from - self.shot.first - 1)
-            self.still.draw(ease(min(1.0, max(0.0, (frame - self.shot.first) / span))), self.buffer)
-            self.drawn_at = frame
-        return self.buffer
-
-
 def ease(p: float) -> float:
     """Ease in and out: a move starts and ends at rest, so a shot can hold its last view
     under the next one's crossfade without a jolt."""
     return (1 - math.cos(math.pi * p)) / 2
+
+
+class _Layer:
+    """One shot's picture at any frame."""
+
+    def __init__(self, shot: ShotInSegment, job: SegmentJob):
+        self.shot = shot
+        self.buffer = FrameBuffer(*job.profile.size)  # its picture, when it is kept
+        self.kept_at: int | None = None  # the frame `buffer` shows; None: nothing kept
+        self.still: StillFrames | None = None
+        visual = shot.visual
+        if isinstance(visual, Card):
+            _copy(card_planes(visual.svg, job.fonts, job.profile.size), self.buffer.planes)
+            self.kept_at = -1  # the same at every frame
+            return
+        assert isinstance(visual, Still)
+        size = job.profile.size
+        over = overlay(visual.overlay_svg, job.fonts, size) if visual.overlay_svg else None
+        self.still = StillFrames(visual.image, visual.move, size, over)
+        if not self.still.moves:
+            self.still.draw(0.0, self.buffer)
+            self.still, self.kept_at = None, -1
+
+    def _moment(self, frame: int) -> int:
+        """The frame whose view shows: after its own time it holds its last."""
+        return -1 if self.still is None else min(frame, self.shot.still_from - 1)
+
+    def draw_into(self, frame: int, out: FrameBuffer) -> None:
+        """Draw the picture at `frame` into `out`."""
+        moment = self._moment(frame)
+        if moment == self.kept_at:
+            out.copy_from(self.buffer)
+        elif moment == self.shot.still_from - 1:  # it will hold: keep it, then copy
+            out.copy_from(self.picture(frame))
+        else:
+            self._warp(moment, out)
+
+    def picture(self, frame: int) -> FrameBuffer:
+        """The picture at `frame` in the layer's own buffer (to blend from)."""
+        moment = self._moment(frame)
+        if moment != self.kept_at:
+            self._warp(moment, self.buffer)
+            self.kept_at = moment
+        return self.buffer
+
+    def _warp(self, moment: int, out: FrameBuffer) -> None:
+        span = max(1, self.shot.still_from - self.shot.first - 1)
+        self.still.draw(ease(min(1.0, max(0.0, (moment - self.shot.first) / span))), out)
 
 
 def _copy(src: Planes, dst: Planes) -> None:
@@ -58,49 +77,48 @@ def _copy(src: Planes, dst: Planes) -> None:
         d[...] = s
 
 
-def frames(job: SegmentJob) -> Iterator[memoryview]:
-    """Every frame of the segment as yuv420p bytes, valid until the next is requested."""
-    out = FrameBuffer(*job.profile.size)
-    captions = _Captions(job)
-    for f, picture in enumerate(_pictures(job, out)):
-        caption = captions.at(f)
-        if caption is None:
-            yield picture.data.data
-            continue
-        if picture is not out:
-            out.copy_from(picture)  # a layer's own picture must stay clean for the next frame
-        caption.apply(out.planes)
-        yield out.data.data
+class Segment:
+    """Draws the frames of one segment, in order, into buffers it is given."""
 
+    def __init__(self, job: SegmentJob):
+        self.job = job
+        self.layers: dict[int, _Layer] = {}
+        self.captions = _Captions(job)
 
-def _pictures(job: SegmentJob, out: FrameBuffer) -> Iterator[FrameBuffer]:
-    """The composed picture of each frame: one layer's own buffer, or `out` for a blend."""
-    black = FrameBuffer(*job.profile.size)
-    black.fill()
-    layers: dict[int, _Layer] = {}
-    for f in range(job.frames):
-        visible = [k for k, s in enumerate(job.shots) if s.first <= f < s.end]
-        for k in list(layers):
-            if k not in visible:
-                del layers[k]  # its memory goes as soon as it is off screen
+    def draw(self, f: int, out: FrameBuffer) -> None:
+        shots = self.job.shots
+        visible = [k for k, s in enumerate(shots) if s.first <= f < s.end]
+        for k in [k for k in self.layers if k not in visible]:
+            del self.layers[k]  # its memory goes as soon as it is off screen
         if not visible:
-            yield black
-            continue
-        top = visible[-1]
-        layer = layers.get(top) or layers.setdefault(top, _Layer(job.shots[top], job))
-        picture = layer.draw(f)
-        shot = job.shots[top]
-        if f - shot.first >= shot.fade:
-            yield picture
-            continue
-        below = black
-        if len(visible) > 1:
-            k = visible[-2]
-            below = (layers.get(k) or layers.setdefault(k, _Layer(job.shots[k], job))).draw(f)
+            out.fill()
+        else:
+            top = self._layer(visible[-1])
+            shot = shots[visible[-1]]
+            if f - shot.first >= shot.fade:
+                top.draw_into(f, out)
+            else:
+                self._crossfade(f, shot, top, visible, out)
+        caption = self.captions.at(f)
+        if caption is not None:
+            caption.apply(out.planes)
+
+    def _crossfade(self, f: int, shot, top: _Layer, visible: list[int], out: FrameBuffer) -> None:
         alpha = (f - shot.first + 1) / (shot.fade + 1)
-        for a, b, o in zip(below.planes, picture.planes, out.planes, strict=True):
-            cv2.addWeighted(a, 1 - alpha, b, alpha, 0, dst=o)
-        yield out
+        picture = top.picture(f)
+        if len(visible) > 1:
+            below = self._layer(visible[-2]).picture(f)
+            for a, b, o in zip(below.planes, picture.planes, out.planes, strict=True):
+                cv2.addWeighted(a, 1 - alpha, b, alpha, 0, dst=o)
+        else:  # the first shot of the episode fades in from black
+            out.fill()
+            for b, o in zip(picture.planes, out.planes, strict=True):
+                cv2.addWeighted(o, 1 - alpha, b, alpha, 0, dst=o)
+
+    def _layer(self, k: int) -> _Layer:
+        if k not in self.layers:
+            self.layers[k] = _Layer(self.job.shots[k], self.job)
+        return self.layers[k]
 
 
 class _Captions:

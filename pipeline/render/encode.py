@@ -1,7 +1,7 @@
 """Encode one segment: frames piped to x264 as raw yuv420p while the next are being made.
 
-The frames are made on the calling thread and written by another, through a small ring of
-buffers, so making a frame never waits for the encoder to take the last one.
+The frames are drawn on the calling thread straight into a small ring of buffers and written
+by another, so drawing a frame never waits for the encoder to take the last one.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from pipeline import ffmpeg
 from pipeline.errors import RenderError
-from pipeline.render.compose import frames
+from pipeline.render.compose import Segment
 from pipeline.render.plan import SegmentJob
+from pipeline.visuals.yuv import FrameBuffer
 
 _F_SETPIPE_SZ = 1031  # Linux: a bigger pipe lets frame making and encoding overlap
 _RING = 4  # frames made ahead of the encoder
@@ -69,9 +68,9 @@ def encode_segment(
 
 
 def _pump(job: SegmentJob, sink, on_frame: Callable[[], None]) -> None:
-    """Make frames here, write them on a second thread; stop both on any failure."""
-    size = job.profile.width * job.profile.height * 3 // 2
-    ring = [np.empty(size, dtype=np.uint8) for _ in range(_RING)]
+    """Draw frames here into a ring of buffers, write them on a second thread; stop both on
+    any failure."""
+    ring = [FrameBuffer(*job.profile.size) for _ in range(_RING)]
     free: queue.Queue[int] = queue.Queue()
     full: queue.Queue[int | None] = queue.Queue()
     for k in range(_RING):
@@ -81,7 +80,7 @@ def _pump(job: SegmentJob, sink, on_frame: Callable[[], None]) -> None:
     def write() -> None:
         try:
             while (k := full.get()) is not None:
-                sink.write(ring[k].data)
+                sink.write(ring[k].data.data)
                 free.put(k)
             sink.close()
         except OSError:  # ffmpeg stopped early; its own message says why
@@ -90,12 +89,13 @@ def _pump(job: SegmentJob, sink, on_frame: Callable[[], None]) -> None:
 
     writer = threading.Thread(target=write, daemon=True)
     writer.start()
+    segment = Segment(job)
     try:
-        for frame in frames(job):
+        for f in range(job.frames):
             k = free.get()
             if broken.is_set() or k < 0:
                 break
-            np.copyto(ring[k], np.frombuffer(frame, dtype=np.uint8))
+            segment.draw(f, ring[k])
             full.put(k)
             on_frame()
     finally:

@@ -21,7 +21,7 @@ from pipeline.script.model import Card, Essay, Still, Visual
 from pipeline.timing.timeline import Timeline
 
 # Bump when the frames produced for the same inputs change (motion maths, colour, blending).
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ _FILE_KEYS = {"audio", "take", "still", "file"}
 OVERLAY_TEMPLATE = "caption"
 
 
+def _about(file: Path, message: str) -> EssayError:
+    """A problem with a whole file."""
+    return EssayError([Problem(file, None, None, "", message)])
+
+
 def project_root(episode: Path) -> Path:
     """Episodes live in <project>/essays/; asset paths are relative to <project>."""
     folder = episode.resolve().parent
@@ -35,29 +40,11 @@ def load_essay(path: Path) -> m.Essay:
     """Raises EssayError with every problem found."""
     path = Path(path)
     if path.name == SERIES_FILE:
-        raise EssayError(
-            [
-                Problem(
-                    path,
-                    None,
-                    None,
-                    "",
-                    "this is the series file; give an episode, e.g. essays/her.yaml",
-                )
-            ]
-        )
+        raise _about(path, "this is the series file; give an episode, e.g. essays/her.yaml")
     series_path = path.parent / SERIES_FILE
     if not series_path.is_file():
-        raise EssayError(
-            [
-                Problem(
-                    series_path,
-                    None,
-                    None,
-                    "",
-                    f"no {SERIES_FILE} beside the episode; create one with `series: <title>`",
-                )
-            ]
+        raise _about(
+            series_path, f"no {SERIES_FILE} beside the episode; create one with `series: <title>`"
         )
     sources, problems = [], []
     for file in (series_path, path):
@@ -76,7 +63,8 @@ def load_essay(path: Path) -> m.Essay:
     normaliser = _Normaliser(path, project_root(path), source)
     if problems:
         # the files named are worth checking even when the structure is wrong
-        raise EssayError(problems + normaliser.files_named(source.data))
+        normaliser.check_files(source.data)
+        raise EssayError(problems + normaliser.problems)
     return normaliser.essay(doc)
 
 
@@ -170,18 +158,17 @@ class _Normaliser:
             return resolved
         return None
 
-    def files_named(self, data: Any, path: KeyPath = ()) -> list[Problem]:
-        """Problems with every asset path in raw (unvalidated) data."""
+    def check_files(self, data: Any, path: KeyPath = ()) -> None:
+        """Report problems with every asset path in raw (unvalidated) data."""
         if isinstance(data, dict):
             for key, value in data.items():
                 if key in _FILE_KEYS and isinstance(value, str):
                     self.asset(value, (*path, key), ())
                 else:
-                    self.files_named(value, (*path, key))
+                    self.check_files(value, (*path, key))
         elif isinstance(data, list):
             for i, value in enumerate(data):
-                self.files_named(value, (*path, i))
-        return self.problems if not path else []
+                self.check_files(value, (*path, i))
 
     def text(self, raw: str, path: KeyPath, context: dict[str, Any]) -> str:
         try:

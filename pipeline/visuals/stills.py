@@ -14,6 +14,7 @@ from pipeline.visuals.motion import cover_scale, view_at
 from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes, bgr_to_planes
 
 _WARP = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+OVERSAMPLE = 1.25
 
 
 def load_bgr(path: Path, target: tuple[int, int]) -> np.ndarray:
@@ -64,8 +65,9 @@ class StillFrames:
         size = image_size(path)
         self.move, self.frame, self.image_size = move, frame, size
         self.overlay = overlay
-        # Scale once so the tightest view of the move samples the still about 1:1.
-        self.prescale = min(1.0, cover_scale(size, frame) * max(move.zoom))
+        # Scale once so the tightest view of the move samples the still a little finer than
+        # 1:1: each frame's bilinear warp then loses less detail (benchmarks/quality.py).
+        self.prescale = min(1.0, cover_scale(size, frame) * max(move.zoom) * OVERSAMPLE)
         target = (max(2, round(size[0] * self.prescale)), max(2, round(size[1] * self.prescale)))
         self.planes = _prepared(path, path.stat().st_mtime_ns, target)
         self.moves = move.zoom[0] != move.zoom[1] or move.pan != (0.0, 0.0)

@@ -135,10 +135,10 @@ class _Products:
             f"{slug}.srt": to_srt(timeline.cues),
             f"{slug}.vtt": to_vtt(timeline.cues),
             f"{slug}.chapters.vtt": chapters_vtt(timeline.chapters),
-            f"{slug}.loudness.json": _loudness_report(
-                essay, _delivered_loudness(essay, self.sound)
-            ),
         }
+        measured = _delivered_loudness(essay, self.sound)
+        if measured:  # a draft's sound is not measured
+            texts[f"{slug}.loudness.json"] = _loudness_report(essay, measured)
         for name, text in texts.items():
             (self.staged / name).write_text(text, encoding="utf-8")
         tags = ffmetadata(meta, chapters)

@@ -92,11 +92,12 @@ def build(essay: Path, profile: str, jobs: int | None, quiet: bool, burn_subtitl
         f"built {essay} in {elapsed:.1f} s: {_clock(t.duration)} of video, "
         f"{len(built.segments) - reused} sections rendered, {reused} reused"
     )
-    sound = built.loudness[f"{built.checked.essay.meta.slug}.mp4"]
-    click.echo(
-        f"sound: {sound.integrated:.1f} LUFS integrated, {sound.true_peak:.1f} dBTP true peak, "
-        f"{sound.range:.1f} LU range{' (reused)' if built.audio_reused else ''}"
-    )
+    sound = built.loudness.get(f"{built.checked.essay.meta.slug}.mp4")
+    if sound:
+        click.echo(
+            f"sound: {sound.integrated:.1f} LUFS integrated, {sound.true_peak:.1f} dBTP true "
+            f"peak, {sound.range:.1f} LU range{' (reused)' if built.audio_reused else ''}"
+        )
     for f in built.files:
         click.echo(f"  {_relative(f)}")
 

@@ -170,9 +170,10 @@ def test_still_swap_in_section_two_renders_section_two_only(project: Project) ->
 def test_draft_profile(project: Project) -> None:
     result = build(project.episode, profile="draft")
     s = streams(result.folder / "tiny.mp4")
-    assert (s["video"].height, s["video"].profile) == (480, "High")
+    assert (s["video"].height, s["video"].codec) == (480, "h264")
     assert result.folder.name == "tiny-draft"
     assert not (result.folder / "tiny.mp3").exists()  # a quick look: no audio edition
+    assert abs(s["audio"].duration - result.checked.timeline.duration) <= FRAME
 
 
 def test_invalid_essay_builds_nothing(project: Project) -> None:

@@ -39,9 +39,10 @@ class Loudness:
         return asdict(self)
 
 
-def integrated(samples: np.ndarray) -> float:
-    """Integrated loudness of mono float samples, LUFS; very short ones by their RMS."""
-    if len(samples) >= 0.5 * SAMPLE_RATE:
+def integrated(samples: np.ndarray, exact: bool = True) -> float:
+    """Integrated loudness of mono float samples, LUFS; very short ones (and all, when not
+    `exact`: a draft's quick estimate, within a dB or two for speech) by their RMS."""
+    if exact and len(samples) >= 0.5 * SAMPLE_RATE:
         import pyloudnorm  # here, not at the top: scipy takes a second to import
 
         with warnings.catch_warnings():

@@ -69,11 +69,14 @@ def plan_mix(
     music: Sequence[MusicTrack],
     audio: Audio,
     ducking: Music,
+    exact: bool = True,
 ) -> MixPlan:
+    """Every clip on the clock; `exact` False (a draft) levels the takes by a quick estimate."""
     length = samples_for(timeline)
     ordered = [takes[s.id] for s in timeline.sections]
     gains = [
-        _db(audio.loudness - integrated(t.samples.astype(np.float32) / 32768)) for t in ordered
+        _db(audio.loudness - integrated(t.samples.astype(np.float32) / 32768, exact))
+        for t in ordered
     ]
     voice = [
         Clip(round(span.speech_start * SAMPLE_RATE), take.samples, gain)
@@ -219,13 +222,19 @@ def blocks(plan: MixPlan, context: int = 0) -> Iterator[tuple[int, int, np.ndarr
         yield a, b, render(plan, a - context, b + context)
 
 
-def master(plan: MixPlan, audio: Audio, out: Path) -> float:
-    """Write the mastered mix as raw float32 stereo; returns the gain applied, dB."""
-    before = measure_stream(block for _, _, block in blocks(plan))
-    gain = audio.loudness - before.integrated if math.isfinite(before.integrated) else 0.0
+def master(plan: MixPlan, audio: Audio, out: Path, measure: bool = True) -> float:
+    """Write the mastered mix as raw float32 stereo; returns the gain applied, dB.
+
+    Without `measure` (a draft), the takes' own levelling stands, the mix is not measured
+    first (one pass instead of two), and peaks are only kept from clipping."""
+    gain = 0.0
+    if measure:
+        before = measure_stream(block for _, _, block in blocks(plan))
+        gain = audio.loudness - before.integrated if math.isfinite(before.integrated) else 0.0
     ceiling = audio.true_peak - CODEC_HEADROOM
     with out.open("wb") as f:
         for a, b, block in blocks(plan, LIMIT_CONTEXT):
-            mastered = limit(block * np.float32(_db(gain)), ceiling)
+            gained = block * np.float32(_db(gain))
+            mastered = limit(gained, ceiling) if measure else np.clip(gained, -1, 1)
             f.write(mastered[LIMIT_CONTEXT : LIMIT_CONTEXT + (b - a)].astype("<f4").tobytes())
     return gain

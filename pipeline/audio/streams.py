@@ -66,7 +66,7 @@ def audio_streams(
     work = Path(tempfile.mkdtemp(prefix=".new-", dir=folder.parent))
     try:
         names = _encode(essay, timeline, takes, music, work, draft)
-        measured = [n for n in names if n in (MASTER, MP3)]
+        measured = [] if draft else [n for n in names if n in (MASTER, MP3)]  # a draft: a look
         with ThreadPoolExecutor(2) as pool:
             loudness = dict(
                 zip(measured, pool.map(measure_file, (work / n for n in measured)), strict=True)
@@ -85,8 +85,8 @@ def _encode(essay, timeline, takes, music, work: Path, draft: bool) -> list[str]
     """Mix and encode; returns the names of the streams made."""
     settings = essay.settings
     pcm = work / "mix.f32"
-    plan = plan_mix(timeline, takes, music, settings.audio, settings.music)
-    master(plan, settings.audio, pcm)
+    plan = plan_mix(timeline, takes, music, settings.audio, settings.music, exact=not draft)
+    master(plan, settings.audio, pcm, measure=not draft)
     raw = ["-f", "f32le", "-ar", str(ffmpeg.SAMPLE_RATE), "-ac", "2", "-i", str(pcm)]
     # aac_coder fast: a third quicker than the default search, and transparent at these rates
     aac = ["-map", "0:a", "-c:a", "aac", "-aac_coder", "fast"]

@@ -37,6 +37,6 @@ class Profile:
 def profile_for(video: Video, name: str) -> Profile:
     if name == "draft":
         width = round(DRAFT_HEIGHT * video.width / video.height / 2) * 2
-        # superfast: the fastest preset whose stream is still H.264 High
-        return Profile("draft", width, DRAFT_HEIGHT, video.fps, 28, "superfast")
+        # ultrafast: a look, not a delivery (its stream is H.264 Constrained Baseline)
+        return Profile("draft", width, DRAFT_HEIGHT, video.fps, 28, "ultrafast")
     return Profile("master", video.width, video.height, video.fps, video.crf, video.preset)

@@ -31,11 +31,14 @@ class Progress:
     def done(self, job: SegmentJob) -> None: ...
 
 
-def default_jobs() -> int:
-    """Sections at once, by measurement (benchmarks/render.py): on 2 cores one section with
-    two x264 threads is as fast as two with one each, and holds one encoder's memory, not
-    two (about 300 MB each at 1080p). x264 scales to about 4 threads a stream here."""
-    return max(1, (os.cpu_count() or 1) // 4)
+def default_jobs(jobs: Sequence[SegmentJob]) -> int:
+    """Sections at once, by measurement (benchmarks/render.py). At 1080p on 2 cores one
+    section with two x264 threads is as fast as two with one each, and holds one encoder's
+    memory, not two (about 300 MB each); x264 scales to about 4 threads a stream. A small
+    draft is the other way round: making its frames is the slow part, so one section a core."""
+    cores = os.cpu_count() or 1
+    small = bool(jobs) and jobs[0].profile.width * jobs[0].profile.height < 1280 * 720
+    return cores if small else max(1, cores // 4)
 
 
 def render_segments(
@@ -47,7 +50,7 @@ def render_segments(
     progress = progress or Progress()
     todo = [j for j in jobs if not cache.has_segment(j.key)]
     progress.start(todo, [j for j in jobs if j not in todo])
-    workers = max(1, min(workers or default_jobs(), len(todo) or 1))
+    workers = max(1, min(workers or default_jobs(jobs), len(todo) or 1))
     threads = max(1, (os.cpu_count() or 1) // workers)
     seen = set()
     unique = [j for j in todo if not (j.key in seen or seen.add(j.key))]

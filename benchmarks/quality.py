@@ -22,7 +22,7 @@ from PIL import Image, ImageOps
 from pipeline.build import check
 from pipeline.script.model import Card, Still
 from pipeline.visuals.cards import rasterise
-from pipeline.visuals.motion import view_at
+from pipeline.visuals.motion import progress, view_at
 from pipeline.visuals.stills import image_size
 from pipeline.visuals.yuv import bgr_to_planes
 
@@ -39,11 +39,12 @@ def peer_shots(episode: Path, size: tuple[int, int], seconds: float, tmp: Path):
         image, view = _picture(
             shot.visual, size, tmp / f"card{k}.png", checked.essay.settings.fonts
         )
-        span = shot.end_frame - shot.first_frame
         kept = min(shot.end_frame, limit) - shot.first_frame
 
-        def cut(p: float, view=view, span=span, kept=kept) -> tuple[float, float, float]:
-            return view(p * max(kept - 1, 1) / max(span - 1, 1))  # the full shot's progress
+        def cut(p: float, view=view, shot=shot, kept=kept) -> tuple[float, float, float]:
+            # MoviePy's p runs over the frames kept; the move is the pipeline's own
+            frame = shot.first_frame + p * max(kept - 1, 1)
+            return view(progress(frame, shot.first_frame, shot.still_from))
 
         shots.append(
             PeerShot(
@@ -89,7 +90,7 @@ def ssim_against_reference(
         for q in (0.25, 0.5, 0.75):
             frame = round(start + q * (end - start))
             if frame < seconds * timeline.fps - 1:
-                p = (frame - shot.first_frame) / max(1, shot.end_frame - shot.first_frame - 1)
+                p = progress(frame, shot.first_frame, shot.still_from)
                 samples.append((frame, _reference(visual, size, p)))
     scores = []
     for k, video in enumerate(videos):

@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from subprocess import PIPE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -128,13 +129,14 @@ class Bench:
         if fresh:
             shutil.rmtree(root / ".essay-cache", ignore_errors=True)
         cmd = [sys.executable, "-c", CHILD, str(episode), profile, str(jobs)]
-        with PeakMemory() as peak:
-            t0 = time.perf_counter()
-            proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-            seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=root, stdout=PIPE, stderr=PIPE, text=True)
+        with PeakMemory(proc.pid) as peak:  # the build's tree, not this process's
+            stdout, stderr = proc.communicate()
+        seconds = time.perf_counter() - t0
         if proc.returncode:
-            sys.exit(f"build failed:\n{proc.stderr[-2000:]}")
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
+            sys.exit(f"build failed:\n{stderr[-2000:]}")
+        result = json.loads(stdout.strip().splitlines()[-1])
         result |= {
             "seconds": round(seconds, 2),
             "realtime": round(result["duration"] / seconds, 2),

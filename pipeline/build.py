@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.audio.loudness import Loudness
 from pipeline.audio.music import MusicTrack, load_music
-from pipeline.audio.streams import AAC, MASTER, MP3, AudioStreams, audio_streams
+from pipeline.audio.streams import MASTER, MP3, AudioStreams, audio_streams
 from pipeline.audio.takes import Take, load_takes
 from pipeline.errors import EssayError
 from pipeline.publish.edition import cover_art, write_m4a, write_mp3
@@ -167,7 +167,7 @@ class _Products:
     def _m4a(self, out: Path) -> None:
         essay = self.checked.essay
         write_m4a(
-            self.sound.path(AAC),
+            self.sound.path(MASTER),
             out,
             essay.meta,
             self.checked.timeline.chapters,
@@ -198,8 +198,9 @@ def _first_card(essay: Essay) -> Card | None:
 
 
 def _delivered_loudness(essay: Essay, sound: AudioStreams) -> dict[str, Loudness]:
-    names = {MASTER: f"{essay.meta.slug}.mp4", MP3: f"{essay.meta.slug}.mp3"}
-    return {names[stream]: measured for stream, measured in sound.loudness.items()}
+    slug = essay.meta.slug
+    names = {MASTER: [f"{slug}.mp4", f"{slug}.m4a"], MP3: [f"{slug}.mp3"]}
+    return {n: measured for stream, measured in sound.loudness.items() for n in names[stream]}
 
 
 def _loudness_report(essay: Essay, measured: dict[str, Loudness]) -> str:

@@ -191,6 +191,17 @@ def test_m4a_has_chapters_and_cover(with_music) -> None:
         )
 
 
+def test_m4a_carries_the_mp4s_sound_and_its_measured_loudness(with_music) -> None:
+    _, result = with_music
+
+    def packets(name: str) -> list[bytes]:
+        with av.open(str(result.folder / name)) as c:
+            return [bytes(p) for p in c.demux(audio=0) if p.size]
+
+    assert packets("tiny.m4a") == packets("tiny.mp4")  # the same stream, not encoded twice
+    assert result.loudness["tiny.m4a"] == result.loudness["tiny.mp4"]
+
+
 # -- a single take for the whole episode ------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from conftest import Project
 from probe import video_frames
 
 from pipeline.build import build
-from pipeline.render.compose import ease
+from pipeline.visuals.motion import ease
 
 
 def checkerboard(path, size=(1600, 900), square=24) -> None:

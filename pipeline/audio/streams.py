@@ -26,10 +26,11 @@ from pipeline.render.plan import file_digest
 from pipeline.script.model import Essay
 from pipeline.timing.timeline import Timeline
 
-MIX_VERSION = 1  # bump when the same inputs would now mix differently
+MIX_VERSION = 2  # bump when the same inputs would now mix differently
 
-# One encode each; the MP4's stream is muxed as is, the editions are retagged around theirs.
-MASTER, MP3, AAC = "master.m4a", "edition.mp3", "edition.m4a"
+# One encode each, muxed or retagged as they are: the MP4 and the M4A edition carry the same
+# AAC stream (a second AAC encode would cost more than the MP3 and sound no different).
+MASTER, MP3 = "master.m4a", "edition.mp3"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def audio_streams(
     cache_root: Path,
     draft: bool = False,
 ) -> AudioStreams:
-    """The encoded sound: the MP4's and the two editions' (a draft: the MP4's only, smaller)."""
+    """The encoded sound: the MP4's (and the M4A's) and the MP3's (a draft: the MP4's only)."""
     folder = cache_root / "audio" / mix_key(essay, timeline, music, draft)
     report = folder / "loudness.json"
     if report.is_file():
@@ -90,11 +91,10 @@ def _encode(essay, timeline, takes, music, work: Path, draft: bool) -> list[str]
     raw = ["-f", "f32le", "-ar", str(ffmpeg.SAMPLE_RATE), "-ac", "2", "-i", str(pcm)]
     # aac_coder fast: a third quicker than the default search, and transparent at these rates
     aac = ["-map", "0:a", "-c:a", "aac", "-aac_coder", "fast"]
-    edition = settings.audio.edition_bitrate
+    mp3 = settings.audio.edition_bitrate
     outputs = {MASTER: [*aac, "-b:a", DRAFT_BITRATE if draft else settings.audio.bitrate]}
     if not draft:
-        outputs[AAC] = [*aac, "-b:a", edition]
-        outputs[MP3] = ["-map", "0:a", "-c:a", "libmp3lame", "-b:a", edition, "-write_xing", "1"]
+        outputs[MP3] = ["-map", "0:a", "-c:a", "libmp3lame", "-b:a", mp3, "-write_xing", "1"]
     # one decode, the encoders working in parallel
     ffmpeg.run(
         *raw,

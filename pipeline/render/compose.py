@@ -7,21 +7,14 @@ once into its layer and copied.
 
 from __future__ import annotations
 
-import math
-
 import cv2
 
 from pipeline.render.plan import SegmentJob, ShotInSegment
 from pipeline.script.model import Card, Still
 from pipeline.visuals.cards import card_planes, overlay
+from pipeline.visuals.motion import progress
 from pipeline.visuals.stills import StillFrames
 from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes
-
-
-def ease(p: float) -> float:
-    """Ease in and out: a move starts and ends at rest, so a shot can hold its last view
-    under the next one's crossfade without a jolt."""
-    return (1 - math.cos(math.pi * p)) / 2
 
 
 class _Layer:
@@ -68,8 +61,7 @@ class _Layer:
         return self.buffer
 
     def _warp(self, moment: int, out: FrameBuffer) -> None:
-        span = max(1, self.shot.still_from - self.shot.first - 1)
-        self.still.draw(ease(min(1.0, max(0.0, (moment - self.shot.first) / span))), out)
+        self.still.draw(progress(moment, self.shot.first, self.shot.still_from), out)
 
 
 def _copy(src: Planes, dst: Planes) -> None:

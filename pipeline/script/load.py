@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ class _Normaliser:
     root: Path
     source: Source
     problems: list[Problem] = field(default_factory=list)
+    probed: dict[Path, tuple[int, int] | str] = field(default_factory=dict)
 
     def essay(self, doc: s.EpisodeDoc) -> m.Essay:
         fonts = self.fonts(doc)
@@ -101,6 +103,7 @@ class _Normaliser:
             "date": meta.date.isoformat() if meta.date else "",
         }
         templates = self.templates(doc, fonts)
+        self.probe_stills(doc)
         sections = tuple(
             self.section(doc, i, sec, context, templates) for i, sec in enumerate(doc.sections)
         )
@@ -334,19 +337,40 @@ class _Normaliser:
             return None
 
     def image_size(self, file: Path, key: KeyPath) -> tuple[int, int] | None:
-        """The still's upright size; decoding it (at 1/8 scale, cheaply) proves it is whole."""
-        try:
-            with Image.open(file) as im:
-                w, h = im.size
-                turned = im.getexif().get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8)
-                im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
-                im.load()
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
+        """The still's upright size, or None (and a problem reported) if it does not decode."""
+        size = self.probed[file] if file in self.probed else _probe(file)
+        if isinstance(size, str):
             self.report(
-                key, f"cannot decode image {_rel(file)}: {err}; re-export it as JPEG or PNG"
+                key, f"cannot decode image {_rel(file)}: {size}; re-export it as JPEG or PNG"
             )
             return None
-        return (h, w) if turned else (w, h)
+        return size
+
+    def probe_stills(self, doc: s.EpisodeDoc) -> None:
+        """Decode every still at once, on all cores (the decoder lets go of the GIL)."""
+        files = {
+            (self.root / v.still).resolve()
+            for sec in doc.sections
+            for v in sec.visuals
+            if isinstance(v, s.StillShot)
+        }
+        files = [f for f in files if f.is_relative_to(self.root.resolve()) and f.is_file()]
+        with ThreadPoolExecutor(os.cpu_count()) as pool:
+            self.probed = dict(zip(files, pool.map(_probe, files), strict=True))
+
+
+def _probe(file: Path) -> tuple[int, int] | str:
+    """Upright size; decoding the image (at 1/8 scale, cheaply) proves it is whole.
+    A string says why it does not decode."""
+    try:
+        with Image.open(file) as im:
+            w, h = im.size
+            turned = im.getexif().get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8)
+            im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
+            im.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
+        return str(err)
+    return (h, w) if turned else (w, h)
 
 
 _EXIF_ORIENTATION = 0x0112

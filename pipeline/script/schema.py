@@ -85,9 +85,13 @@ class Subtitles(Model):
 class Audio(Model):
     loudness: float = Field(-16.0, ge=-40, le=-5, description="Integrated loudness target, LUFS.")
     true_peak: float = Field(-1.0, ge=-12, le=0, description="True-peak ceiling, dBTP.")
-    bitrate: str = Field("256k", pattern=r"^\d+k$", description="AAC bitrate of the MP4's sound.")
+    bitrate: str = Field(
+        "256k",
+        pattern=r"^\d+k$",
+        description="AAC bitrate of the sound in the MP4 and the M4A edition.",
+    )
     edition_bitrate: str = Field(
-        "192k", pattern=r"^\d+k$", description="Bitrate of the audio edition (MP3 and M4A)."
+        "192k", pattern=r"^\d+k$", description="Bitrate of the MP3 edition."
     )
     trim_margin: float = Field(
         0.15, ge=0, le=2, description="Seconds of silence kept before and after each take."

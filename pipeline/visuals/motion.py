@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from pipeline.script.schema import Move
@@ -34,6 +35,19 @@ def view_at(move: Move, image: tuple[int, int], frame: tuple[int, int], p: float
     cx = min(max(cx, half_w), iw - half_w)
     cy = min(max(cy, half_h), ih - half_h)
     return View(cx, cy, scale)
+
+
+def ease(p: float) -> float:
+    """Ease in and out: a move starts and ends at rest, so a shot can hold its last view
+    under the next one's crossfade without a jolt."""
+    return (1 - math.cos(math.pi * p)) / 2
+
+
+def progress(frame: float, first: int, still_from: int) -> float:
+    """How far a shot's move has come at `frame`: eased from 0 at its first frame to 1 at
+    the frame before `still_from`, where the next shot starts; it holds from there on."""
+    span = max(1, still_from - first - 1)
+    return ease(min(1.0, max(0.0, (frame - first) / span)))
 
 
 def focus_in_view(move: Move, image: tuple[int, int], frame: tuple[int, int]) -> bool:

@@ -32,10 +32,11 @@ class Progress:
 
 
 def default_jobs(jobs: Sequence[SegmentJob]) -> int:
-    """Sections at once, by measurement (benchmarks/render.py). At 1080p on 2 cores one
-    section with two x264 threads is as fast as two with one each, and holds one encoder's
-    memory, not two (about 300 MB each); x264 scales to about 4 threads a stream. A small
-    draft is the other way round: making its frames is the slow part, so one section a core."""
+    """Sections at once, by measurement (benchmarks/render.py). At 1080p on 2 cores two
+    sections with one x264 thread each beat one with two by 0 to 6% (6 sections, 1080p:
+    75-85 s against 80-82 s), but a second encoder holds about 280 MB more, which takes a
+    15-minute episode past 1 GB; x264 scales to about 4 threads a stream. A small draft is
+    the other way round: making its frames is the slow part, so one section a core."""
     cores = os.cpu_count() or 1
     small = bool(jobs) and jobs[0].profile.width * jobs[0].profile.height < 1280 * 720
     return cores if small else max(1, cores // 4)

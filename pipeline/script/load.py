@@ -139,8 +139,8 @@ class _Normaliser:
 
     def asset(self, raw: str, path: KeyPath, types: tuple[str, ...]) -> Path | None:
         """Resolve a path the author wrote; None (and a problem reported) if unusable."""
-        resolved = (self.root / raw).resolve()
-        if not resolved.is_relative_to(self.root.resolve()):
+        resolved = self.inside(raw)
+        if resolved is None:
             self.report(
                 path,
                 f"path leaves the project folder: {raw}; "
@@ -160,6 +160,11 @@ class _Normaliser:
         else:
             return resolved
         return None
+
+    def inside(self, raw: str) -> Path | None:
+        """The path the author wrote, resolved; None if it leaves the project folder."""
+        resolved = (self.root / raw).resolve()
+        return resolved if resolved.is_relative_to(self.root.resolve()) else None
 
     def check_files(self, data: Any, path: KeyPath = ()) -> None:
         """Report problems with every asset path in raw (unvalidated) data."""
@@ -348,13 +353,13 @@ class _Normaliser:
 
     def probe_stills(self, doc: s.EpisodeDoc) -> None:
         """Decode every still at once, on all cores (the decoder lets go of the GIL)."""
-        files = {
-            (self.root / v.still).resolve()
+        stills = {
+            self.inside(v.still)
             for sec in doc.sections
             for v in sec.visuals
             if isinstance(v, s.StillShot)
         }
-        files = [f for f in files if f.is_relative_to(self.root.resolve()) and f.is_file()]
+        files = [f for f in stills if f is not None and f.is_file()]
         with ThreadPoolExecutor(os.cpu_count()) as pool:
             self.probed = dict(zip(files, pool.map(_probe, files), strict=True))
 

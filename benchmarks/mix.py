@@ -75,7 +75,12 @@ def _run(episode: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         plan = plan_mix(
-            timeline, checked.takes, checked.music, essay.settings.audio, essay.settings.music
+            timeline,
+            checked.takes,
+            checked.music,
+            essay.settings.audio,
+            essay.settings.music,
+            Path(tmp) / "voice.f32",
         )
         master(plan, essay.settings.audio, Path(tmp) / "mix.f32")
         t_mix = time.perf_counter() - t0

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 
+from pipeline.allocator import return_big_blocks
 from pipeline.audio.loudness import Loudness
 from pipeline.audio.music import MusicTrack, load_music
 from pipeline.audio.streams import MASTER, MP3, AudioStreams, audio_streams
@@ -86,6 +87,7 @@ def build(
     burn_subtitles: bool = False,
 ) -> Built:
     """Render, mix and write every file, then move them into output/<slug>/ together."""
+    return_big_blocks()
     progress = progress or Progress()
     progress.stage("checking")
     checked = check(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import av
 import numpy as np
 import pyloudnorm
@@ -12,6 +14,7 @@ from scipy.signal import resample_poly
 
 from pipeline.audio.envelope import HOP_SAMPLES
 from pipeline.audio.mix import plan_mix, render, samples_for
+from pipeline.audio.takes import read_takes
 from pipeline.build import build, check
 from pipeline.errors import EssayError
 
@@ -118,17 +121,19 @@ def test_music_rises_in_the_intro_and_outro_and_loops(with_music) -> None:
     assert np.all(music[1:-1] > under - 10)  # there all the way: the 4 s file loops
 
 
-def test_joins_have_no_clicks(project: Project) -> None:
+def test_joins_have_no_clicks(project: Project, tmp_path: Path) -> None:
     # takes that start and end in the middle of a tone: only a fade can hide the cut
     set_takes(project, [tone_bursts([(2.0, True)]), tone_bursts([(1.5, True)], freq=440)])
     checked = check(project.episode)
     essay = checked.essay
+    settings = essay.settings
+    stem = tmp_path / "voice.f32"
     plan = plan_mix(
-        checked.timeline, checked.takes, checked.music, essay.settings.audio, essay.settings.music
+        checked.timeline, checked.takes, checked.music, settings.audio, settings.music, stem
     )
     mix = render(plan, 0, plan.length)[:, 0]
     steps = np.abs(np.diff(mix))
-    joins = [c.start for c in plan.voice] + [c.end for c in plan.voice]
+    joins = [c.start for c in plan.clips] + [c.end for c in plan.clips]
     near = np.zeros(len(steps), dtype=bool)
     for j in joins:
         near[max(0, j - 480) : j + 480] = True
@@ -217,6 +222,14 @@ def test_single_take_split_by_offsets(project: Project) -> None:
     takes = check(project.episode).takes
     assert 1.9 < takes["one"].duration < 2.4  # trimmed to speech plus margins
     assert 1.4 < takes["two"].duration < 1.9
+    # read again for the mix, each take is the very stretch of the file it was measured on
+    pcm = (np.clip(whole, -1, 1) * 32767).astype(np.int16)
+    assert takes["one"].cut[1] <= 2.5 * RATE <= takes["two"].cut[0]  # each in its own part
+    for take, samples in zip(takes.values(), read_takes(list(takes.values())), strict=True):
+        a, b = take.cut
+        assert len(samples) == b - a
+        inside = slice(take.fade * RATE // 1000, len(samples) - take.fade * RATE // 1000)
+        assert np.array_equal(samples[inside], pcm[a:b][inside])
 
 
 # -- errors -------------------------------------------------------------------------------

@@ -1,14 +1,14 @@
 """The episode's sound: takes on the video clock, room tone in the pauses, music ducked
 under the voice, brought to the loudness target under the true-peak ceiling.
 
-The mix is planned as a list of clips, then rendered block by block, so a long episode
-never sits in memory whole: one pass measures it, a second applies gain and the limiter
-and writes it out.
+The voice (each take at its level, room tone in the gaps) is written once to a mono stem
+file, reading one take at a time; the mix is then rendered block by block from it, so a
+long episode never sits in memory whole: one pass measures it, a second applies gain and
+the limiter and writes it out.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ import numpy as np
 from pipeline.audio import envelope
 from pipeline.audio.loudness import LIMIT_CONTEXT, integrated, limit, measure_stream
 from pipeline.audio.music import MusicTrack
-from pipeline.audio.takes import Take
+from pipeline.audio.takes import Take, read_takes
 from pipeline.ffmpeg import SAMPLE_RATE
 from pipeline.script.schema import Audio, Music
 from pipeline.timing.timeline import Timeline
@@ -31,15 +31,11 @@ CODEC_HEADROOM = 0.5  # dB under the ceiling: lossy encoders overshoot the PCM's
 
 @dataclass(frozen=True)
 class Clip:
-    """Mono sound placed on the episode clock."""
+    """Where a take, or room tone, sits in the voice stem."""
 
     start: int  # sample
-    samples: np.ndarray  # int16
+    end: int
     gain: float  # linear
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.samples)
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,8 @@ class MusicSpan:
 @dataclass(frozen=True)
 class MixPlan:
     length: int  # samples: exactly the video's frames
-    voice: tuple[Clip, ...]  # sorted by start
+    voice: Path  # the voice stem: mono float32, `length` samples
+    clips: tuple[Clip, ...]  # what the stem is made of, sorted by start
     music: tuple[MusicSpan, ...]
     duck: np.ndarray  # music gain in dB per envelope hop (0 free, -duck under speech)
 
@@ -69,25 +66,60 @@ def plan_mix(
     music: Sequence[MusicTrack],
     audio: Audio,
     ducking: Music,
+    stem: Path,
     exact: bool = True,
 ) -> MixPlan:
-    """Every clip on the clock; `exact` False (a draft) levels the takes by a quick estimate."""
+    """Write the voice stem to `stem` and place the music; `exact` False (a draft) levels
+    the takes by a quick estimate."""
     length = samples_for(timeline)
     ordered = [takes[s.id] for s in timeline.sections]
-    gains = [
-        _db(audio.loudness - integrated(t.samples.astype(np.float32) / 32768, exact))
-        for t in ordered
-    ]
-    voice = [
-        Clip(round(span.speech_start * SAMPLE_RATE), take.samples, gain)
-        for span, take, gain in zip(timeline.sections, ordered, gains, strict=True)
-    ]
-    tone = _room_tone(voice, ordered, gains, length, audio.fade)
+    with _Stem(stem, length) as voice:
+        clips = [
+            voice.add(
+                round(span.speech_start * SAMPLE_RATE), samples, _level(samples, audio, exact)
+            )
+            for span, samples in zip(timeline.sections, read_takes(ordered), strict=True)
+        ]
+        clips += [
+            voice.add(start, tone, gain)
+            for start, tone, gain in _room_tone(clips, ordered, length, audio.fade)
+        ]
     spans = tuple(_music_span(track, timeline, length) for track in music)
     mask = _speech_on_clock(timeline, takes, length)
     return MixPlan(
-        length, tuple(sorted(voice + tone, key=lambda c: c.start)), spans, duck_curve(mask, ducking)
+        length, stem, tuple(sorted(clips, key=lambda c: c.start)), spans, duck_curve(mask, ducking)
     )
+
+
+class _Stem:
+    """A mono float32 file of `length` samples, silent until sound is added to it."""
+
+    def __init__(self, path: Path, length: int):
+        self.path, self.length = path, length
+
+    def __enter__(self) -> _Stem:
+        self.file = self.path.open("w+b")
+        self.file.truncate(self.length * 4)  # sparse: silence costs nothing
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+    def add(self, start: int, samples: np.ndarray, gain: float) -> Clip:
+        """Mix int16 `samples` in at `start`, times `gain`."""
+        lo, hi = max(0, start), min(self.length, start + len(samples))
+        if lo < hi:
+            self.file.seek(lo * 4)
+            there = np.frombuffer(self.file.read((hi - lo) * 4), dtype="<f4")
+            part = samples[lo - start : hi - start] * np.float32(gain / 32768)
+            self.file.seek(lo * 4)
+            self.file.write((there + part).astype("<f4").tobytes())
+        return Clip(start, start + len(samples), gain)
+
+
+def _level(samples: np.ndarray, audio: Audio, exact: bool) -> float:
+    """The gain that brings a take to the loudness target."""
+    return _db(audio.loudness - integrated(samples.astype(np.float32) / 32768, exact))
 
 
 def _db(value: float) -> float:
@@ -95,9 +127,10 @@ def _db(value: float) -> float:
 
 
 def _room_tone(
-    voice: list[Clip], takes: list[Take], gains: list[float], length: int, fade: float
-) -> list[Clip]:
-    """Fill each gap (lead-in, pauses, tail) with the nearest take's room tone, at its level."""
+    voice: list[Clip], takes: list[Take], length: int, fade: float
+) -> list[tuple[int, np.ndarray, float]]:
+    """Fill each gap (lead-in, pauses, tail) with the nearest take's room tone, at its level:
+    (start, samples, gain) of each fill."""
     if not takes or takes[0].room_tone is None:
         return []
     overlap = round(fade * SAMPLE_RATE)
@@ -110,7 +143,8 @@ def _room_tone(
         nearest = max(0, k // 2 - 1)
         start = max(0, gap_start - overlap)
         n = min(length, gap_end + overlap) - start
-        fills.append(Clip(start, _loop_tone(takes[nearest].room_tone, n, fade), gains[nearest]))
+        tone = _loop_tone(takes[nearest].room_tone, n, fade)
+        fills.append((start, tone, voice[nearest].gain))
     return fills
 
 
@@ -170,14 +204,10 @@ def duck_curve(mask: np.ndarray, ducking: Music) -> np.ndarray:
 def render(plan: MixPlan, a: int, b: int) -> np.ndarray:
     """The unmastered mix from sample a to b, float32 (b - a, 2); silence outside [0, length)."""
     out = np.zeros((b - a, 2), dtype=np.float32)
-    voice = np.zeros(b - a, dtype=np.float32)
-    starts = [c.start for c in plan.voice]
-    for clip in plan.voice[: bisect.bisect_left(starts, b)]:
-        lo, hi = max(a, clip.start), min(b, clip.end)
-        if lo < hi:
-            part = clip.samples[lo - clip.start : hi - clip.start]
-            voice[lo - a : hi - a] += part * np.float32(clip.gain / 32768)
-    out += voice[:, None]
+    lo, hi = max(a, 0), min(b, plan.length)
+    if lo < hi:
+        voice = np.fromfile(plan.voice, dtype="<f4", count=hi - lo, offset=lo * 4)
+        out[lo - a : hi - a] += voice[:, None]
     if plan.music:
         out += _music(plan, a, b)
     return out

@@ -26,7 +26,7 @@ from pipeline.render.plan import file_digest
 from pipeline.script.model import Essay
 from pipeline.timing.timeline import Timeline
 
-MIX_VERSION = 2  # bump when the same inputs would now mix differently
+MIX_VERSION = 3  # bump when the same inputs would now mix differently
 
 # One encode each, muxed or retagged as they are: the MP4 and the M4A edition carry the same
 # AAC stream (a second AAC encode would cost more than the MP3 and sound no different).
@@ -85,9 +85,10 @@ def audio_streams(
 def _encode(essay, timeline, takes, music, work: Path, draft: bool) -> list[str]:
     """Mix and encode; returns the names of the streams made."""
     settings = essay.settings
-    pcm = work / "mix.f32"
-    plan = plan_mix(timeline, takes, music, settings.audio, settings.music, exact=not draft)
+    pcm, stem = work / "mix.f32", work / "voice.f32"
+    plan = plan_mix(timeline, takes, music, settings.audio, settings.music, stem, not draft)
     master(plan, settings.audio, pcm, measure=not draft)
+    stem.unlink()
     raw = ["-f", "f32le", "-ar", str(ffmpeg.SAMPLE_RATE), "-ac", "2", "-i", str(pcm)]
     # aac_coder fast: a third quicker than the default search, and transparent at these rates
     aac = ["-map", "0:a", "-c:a", "aac", "-aac_coder", "fast"]

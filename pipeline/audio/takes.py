@@ -1,13 +1,15 @@
-"""Narration takes: decoded once at 48 kHz, trimmed to a margin, faded, levelled.
+"""Narration takes: decoded at 48 kHz, trimmed to a margin, faded, levelled.
 
-A take is a pydub AudioSegment (mono, 16-bit, 48 kHz): slicing and fades are pydub's, in
-milliseconds, so every duration is exact to the millisecond. The mix levels each take to
-the loudness target, so quiet and hot recordings come out alike.
+Checking a take measures it (length, where the words are, its room tone) and lets its
+samples go: a Take says which stretch of which file it is. The mix reads the takes again,
+in order, one file at a time, so no build holds a whole episode's narration in memory.
+Slicing is by sample and fades are pydub's, so a take reads the same every time.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,19 +36,28 @@ _DECODERS = 2
 
 @dataclass(frozen=True)
 class Take:
-    audio: AudioSegment  # trimmed and faded
+    source: Path  # the narration file
+    cut: tuple[int, int]  # the samples of the decoded file it keeps, trimmed
+    fade: int  # ms, in and out
     speech: np.ndarray  # bool per envelope hop: where words are
     levels: np.ndarray  # dBFS per envelope hop, for alignment
     room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
 
     @property
     def duration(self) -> float:
-        return self.audio.frame_count() / SAMPLE_RATE
+        return (self.cut[1] - self.cut[0]) / SAMPLE_RATE
 
-    @property
-    def samples(self) -> np.ndarray:
-        """int16 view of the audio, no copy."""
-        return np.frombuffer(self.audio.raw_data, dtype=np.int16)
+
+def read_takes(takes: Sequence[Take]) -> Iterator[np.ndarray]:
+    """Each take's samples (int16, faded), in order; a file that consecutive takes share is
+    decoded once, and only one file is held at a time."""
+    path, source = None, None
+    for take in takes:
+        if take.source != path:
+            path, source = take.source, None  # let the last file go before decoding the next
+            source = decode(path)
+        shaped = source.get_sample_slice(*take.cut).fade_in(take.fade).fade_out(take.fade)
+        yield np.frombuffer(shaped.raw_data, dtype=np.int16)
 
 
 def load_takes(essay: Essay) -> dict[str, Take]:
@@ -86,8 +97,8 @@ def _cut(
     for section, (start, end) in zip(sections, spans, strict=True):
         narration = section.narration
         try:
-            raw = _stretch(source, start, end, narration)
-            takes[section.id] = prepare(raw, essay.settings.audio)
+            stretch = _stretch(source, start, end)
+            takes[section.id] = prepare(source, stretch, narration.audio, essay.settings.audio)
         except TakeProblem as err:
             origin = narration.offsets if err.about_offsets else narration.origin
             problems.append(origin.problem(str(err)))
@@ -137,22 +148,22 @@ def _decode(narration: Narration) -> AudioSegment | Problem:
     return audio
 
 
-def _stretch(
-    source: AudioSegment, start: float, end: float | None, narration: Narration
-) -> AudioSegment:
-    """The section's part of the file (all of it, unless start/end are given)."""
-    length = len(source) / 1000
-    if start >= length:
+def _stretch(source: AudioSegment, start: float, end: float | None) -> tuple[int, int]:
+    """The samples of the file that are the section's (all of it, unless start/end are given)."""
+    frames = int(source.frame_count())
+    if start * SAMPLE_RATE >= frames:
         raise TakeProblem(
-            f"starts at {start:g} s, beyond the end of the take ({length:.2f} s); check the offset",
+            f"starts at {start:g} s, beyond the end of the take ({frames / SAMPLE_RATE:.2f} s); "
+            "check the offset",
             about_offsets=True,
         )
-    end = length if end is None else min(end, length)
-    return source[round(start * 1000) : round(end * 1000)]
+    last = frames if end is None else min(round(end * SAMPLE_RATE), frames)
+    return round(start * SAMPLE_RATE), last
 
 
-def prepare(raw: AudioSegment, settings: Audio) -> Take:
-    """Trim silence to the margin, fade the edges, measure the loudness, find room tone."""
+def prepare(source: AudioSegment, stretch: tuple[int, int], path: Path, settings: Audio) -> Take:
+    """Trim silence to the margin, find where the words are and the room tone."""
+    raw = source.get_sample_slice(*stretch)
     samples = np.frombuffer(raw.raw_data, dtype=np.int16).astype(np.float32) / 32768
     level = envelope.levels(samples)
     if envelope.is_silent(level):
@@ -161,14 +172,14 @@ def prepare(raw: AudioSegment, settings: Audio) -> Take:
         )
     speech = envelope.speech_mask(level)
     first, last = envelope.runs(speech)[0][0], envelope.runs(speech)[-1][1]
-    hop_ms, margin = envelope.HOP * 1000, settings.trim_margin * 1000
-    start = max(0, round(first * hop_ms - margin))
-    end = min(len(raw), round(last * hop_ms + margin))
-    fade = round(settings.fade * 1000)
-    audio = raw[start:end].fade_in(fade).fade_out(fade)
-    kept = slice(round(start / hop_ms), round(start / hop_ms) + round(len(audio) / hop_ms))
+    hop, margin = envelope.HOP_SAMPLES, round(settings.trim_margin * SAMPLE_RATE)
+    start = max(0, first * hop - margin)
+    end = min(len(samples), last * hop + margin)
+    kept = slice(round(start / hop), round(end / hop))
     return Take(
-        audio=audio,
+        source=path,
+        cut=(stretch[0] + start, stretch[0] + end),
+        fade=round(settings.fade * 1000),
         speech=speech[kept],
         levels=level[kept],
         room_tone=_room_tone(raw, level) if settings.room_tone else None,
@@ -177,5 +188,5 @@ def prepare(raw: AudioSegment, settings: Audio) -> Take:
 
 def _room_tone(raw: AudioSegment, level: np.ndarray) -> AudioSegment:
     hops = round(ROOM_TONE_SECONDS / envelope.HOP)
-    start_ms = envelope.quietest(level, hops) * envelope.HOP * 1000
-    return raw[round(start_ms) : round(start_ms + hops * envelope.HOP * 1000)]
+    start = envelope.quietest(level, hops) * envelope.HOP_SAMPLES
+    return raw.get_sample_slice(start, start + hops * envelope.HOP_SAMPLES)

@@ -32,14 +32,15 @@ class Progress:
 
 
 def default_jobs(jobs: Sequence[SegmentJob]) -> int:
-    """Sections at once, by measurement (benchmarks/render.py). At 1080p on 2 cores two
-    sections with one x264 thread each beat one with two by 0 to 6% (6 sections, 1080p:
-    75-85 s against 80-82 s), but a second encoder holds about 280 MB more, which takes a
-    15-minute episode past 1 GB; x264 scales to about 4 threads a stream. A small draft is
-    the other way round: making its frames is the slow part, so one section a core."""
+    """Sections at once, by measurement (benchmarks/render.py). At 1080p on 2 cores, two
+    sections with one x264 thread each beat one with two by 2 to 8% (6 sections, three
+    alternating rounds: 70.8-75.7 s against 76.0-80.0 s), for about 220 MB more (a second
+    encoder): 820 against 600 MB. More than two would hold more encoders for little: x264
+    scales well to about 4 threads a stream. A small draft is the other way round: making
+    its frames is the slow part, so one section a core."""
     cores = os.cpu_count() or 1
     small = bool(jobs) and jobs[0].profile.width * jobs[0].profile.height < 1280 * 720
-    return cores if small else max(1, cores // 4)
+    return cores if small else min(2, cores)
 
 
 def render_segments(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 import srt
@@ -269,3 +272,32 @@ def test_cli_check_lists_warnings_and_still_passes(project: Project) -> None:
     assert proc.returncode == 0
     assert "warning: the cue 'This is the first section." in proc.stderr
     assert "characters a second" in proc.stderr and "ok:" in proc.stdout
+
+
+@pytest.fixture
+def elsewhere(tmp_path):
+    """A folder on another file system than the project's (tmpfs), removed afterwards."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs /dev/shm on a file system of its own")
+    folder = Path(tempfile.mkdtemp(dir=shm))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_output_on_another_file_system(project: Project, elsewhere: Path) -> None:
+    (project.root / "output").symlink_to(elsewhere)  # output/ a mounted volume, say
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    (elsewhere / f".tiny.{dead}.new").mkdir()  # what a build killed mid-copy leaves
+    first = build(project.episode)
+    data = project.read()
+    data["sections"][0]["narration"]["text"] = "A different first section, said the same way."
+    project.write(data)
+    again = build(project.episode)  # the MP4 is taken over from the delivered one, copied
+    assert again.frames_encoded == 0 and again.audio_reused
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["tiny"]  # nothing hidden left
+    names = {p.name for p in first.files}
+    assert {p.name for p in (elsewhere / "tiny").iterdir()} == names
+    assert "A different first section" in (elsewhere / "tiny" / "tiny.srt").read_text()
+    assert streams(elsewhere / "tiny" / "tiny.mp4")["video"].height == 180

@@ -10,19 +10,48 @@ from pathlib import Path
 def publish(staged: Path, destination: Path) -> None:
     """Swap the staged folder in for `destination` by rename.
 
-    Both live on the project's file system, so each rename is atomic: a reader sees the old
-    set of files or the new one, and an interrupted build leaves the old set in place.
+    A rename is atomic only within one file system, so the swap happens beside
+    `destination`: a reader sees the old set of files or the new one, and an interrupted
+    build leaves the old set in place. When the files were staged on another file system
+    (a cache on another disk, output/ a mounted volume), they are first copied there, under
+    a hidden name that the next build sweeps away if this one is killed mid-copy.
     """
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    retired = None
-    if destination.exists():
-        retired = staged.parent / f"retired-{os.getpid()}"
-        destination.rename(retired)
+    parent = destination.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _sweep(parent, destination.name)
+    hidden = f".{destination.name}.{os.getpid()}"
+    incoming, retired = parent / f"{hidden}.new", parent / f"{hidden}.old"
     try:
-        staged.rename(destination)
-    except BaseException:
-        if retired is not None:
-            retired.rename(destination)
-        raise
-    if retired is not None:
+        if os.stat(staged).st_dev == os.stat(parent).st_dev:
+            staged.rename(incoming)
+        else:
+            shutil.copytree(staged, incoming)
+        if destination.exists():
+            destination.rename(retired)
+        try:
+            incoming.rename(destination)
+        except BaseException:
+            if retired.exists():
+                retired.rename(destination)
+            raise
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def _sweep(parent: Path, name: str) -> None:
+    """What a killed build left beside `name`."""
+    for left in parent.glob(f".{name}.*"):
+        pid = left.name.rsplit(".", 2)[1]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,7 +1,7 @@
 """The project's cache: encoded segments by content key, and a scratch area for builds.
 
-It lives in <project>/.essay-cache, on the same file system as output/, so finished files
-are moved into place by rename, never copied half-way.
+It lives in <project>/.essay-cache. Files are made under temporary names and renamed into
+place, so nothing in it or in output/ is ever half-written.
 """
 
 from __future__ import annotations

@@ -53,13 +53,16 @@ def render_segments(
     todo = [j for j in jobs if not cache.has_segment(j.key)]
     progress.start(todo, [j for j in jobs if j not in todo])
     workers = max(1, min(workers or default_jobs(jobs), len(todo) or 1))
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    cores = os.cpu_count() or 1
     seen = set()
     unique = [j for j in todo if not (j.key in seen or seen.add(j.key))]
+    # Longest first, so the section left to finish alone is the shortest; that last one
+    # gets every core's thread, since it will end up with the machine to itself.
+    unique.sort(key=lambda j: -j.frames)
 
     stop = threading.Event()
 
-    def render(job: SegmentJob) -> None:
+    def render(job: SegmentJob, threads: int) -> None:
         def on_frame() -> None:
             if stop.is_set():
                 raise _Stopped
@@ -74,7 +77,10 @@ def render_segments(
         progress.done(job)
 
     with ThreadPoolExecutor(workers) as pool:
-        futures = [pool.submit(render, j) for j in unique]
+        futures = [
+            pool.submit(render, j, cores if j is unique[-1] else max(1, cores // workers))
+            for j in unique
+        ]
         try:
             wait(futures, return_when=FIRST_EXCEPTION)
             for future in futures:

@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from subprocess import PIPE
 
@@ -96,7 +98,7 @@ class Bench:
         for _ in range(self.repeat):
             colds.append(self.build(episode, fresh=True))
             floors.append(self.floor(video))
-        cold = min(colds, key=lambda b: b["seconds"])
+        cold = _fastest(colds)
         out["cold"] = cold | {"runs": [b["seconds"] for b in colds]}
         out["floor"] = {
             "seconds": min(f["seconds"] for f in floors),
@@ -113,24 +115,31 @@ class Bench:
         return out
 
     def scaling(self) -> dict:
-        """N = 5, 10 and 30 in turn, `repeat` rounds, the best of each: one build's time
-        drifts by 10% over a run on a shared machine, as much as the figure to be seen."""
+        """N = 5, 10 and 30 in turn, the best of each: one build's time drifts by 10% over a
+        run on a shared machine, as much as the figure to be seen."""
         episodes = {
             n: make_episode(self.tmp / f"s{n}", n, self.size, **self.shape) for n in (5, 10, 30)
         }
-        runs: dict[int, list[dict]] = {n: [] for n in episodes}
-        for _ in range(self.repeat):
-            for n, episode in episodes.items():
-                runs[n].append(self.build(episode, fresh=True))
+        runs = self.alternate(
+            {str(n): partial(self.build, e, fresh=True) for n, e in episodes.items()}
+        )
         out = {}
         for n, builds in runs.items():
-            best = min(builds, key=lambda b: b["seconds"])
-            out[str(n)] = {
+            best = _fastest(builds)
+            out[n] = {
                 "seconds_per_minute": round(best["seconds"] / (best["duration"] / 60), 2),
                 "runs": [round(b["seconds"] / (b["duration"] / 60), 2) for b in builds],
                 "peak_mb": max(b["peak_mb"] for b in builds),
             }
         return out
+
+    def alternate(self, builds: dict[str, Callable[[], dict]]) -> dict[str, list[dict]]:
+        """Each build `repeat` times, taking turns, so the machine's drift touches all alike."""
+        runs: dict[str, list[dict]] = {k: [] for k in builds}
+        for _ in range(self.repeat):
+            for k, build in builds.items():
+                runs[k].append(build())
+        return runs
 
     def build(
         self, episode: Path, profile: str = "master", jobs: int = 0, fresh: bool = False
@@ -156,11 +165,10 @@ class Bench:
 
     def jobs(self, episode: Path) -> dict:
         """--jobs 1 and 2, alternating, the best of each; and the memory each needs."""
-        runs: dict[str, list[dict]] = {"1": [], "2": []}
-        for _ in range(self.repeat):
-            for j in runs:
-                runs[j].append(self.build(episode, jobs=int(j), fresh=True))
-        best = {j: min(r, key=lambda b: b["seconds"]) for j, r in runs.items()}
+        runs = self.alternate(
+            {str(j): partial(self.build, episode, jobs=j, fresh=True) for j in (1, 2)}
+        )
+        best = {j: _fastest(r) for j, r in runs.items()}
         return {j: {"seconds": b["seconds"], "peak_mb": b["peak_mb"]} for j, b in best.items()}
 
     def floor(self, video: Path) -> dict:
@@ -218,6 +226,10 @@ class Bench:
             "ssim_ours": quality[0],
             "ssim_peer": quality[1],
         }
+
+
+def _fastest(builds: list[dict]) -> dict:
+    return min(builds, key=lambda b: b["seconds"])
 
 
 def _machine() -> str:

@@ -12,8 +12,8 @@ it costs nothing (a 1 MB threshold mapped it anew every frame: 59 s against 52 s
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import ctypes.util
 
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's malloc.h
 THRESHOLD = 4 * 1024 * 1024
@@ -21,9 +21,5 @@ THRESHOLD = 4 * 1024 * 1024
 
 def return_big_blocks() -> None:
     """Fix glibc's mmap threshold at THRESHOLD; elsewhere (musl, macOS), nothing."""
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(_M_MMAP_THRESHOLD, THRESHOLD)
-    except (OSError, AttributeError, TypeError):  # no libc found, or one without mallopt
-        pass
+    with contextlib.suppress(OSError, AttributeError):  # a C library without mallopt
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, THRESHOLD)  # the one already loaded

@@ -40,10 +40,11 @@ def publish(staged: Path, destination: Path) -> None:
 
 
 def _sweep(parent: Path, name: str) -> None:
-    """What a killed build left beside `name`."""
+    """What a killed build left beside `name`; under this process's own id too, since a
+    container restarted after a kill hands out the same ids again."""
     for left in parent.glob(f".{name}.*"):
         pid = left.name.rsplit(".", 2)[1]
-        if pid.isdigit() and not _running(int(pid)):
+        if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
             shutil.rmtree(left, ignore_errors=True)
 
 
@@ -52,6 +53,6 @@ def _running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # alive, and someone else's
+        pass
     return True

@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("espeak-ng"):
         sys.exit("espeak-ng is needed to make the test narration: sudo apt-get install espeak-ng")
-    from pipeline.ffmpeg import decode_audio  # noqa: F401 - fail early if not installed
+    from pipeline.base.ffmpeg import decode_audio  # noqa: F401 - fail early if not installed
 
     texts = _episode_texts()
     rows = []
@@ -76,10 +76,10 @@ def _episode_texts() -> list[str]:
 
 
 def _measure(texts: list[str], voice: str, speed: int) -> dict:
-    from pipeline.audio.envelope import levels
     from pipeline.script.schema import Subtitles
     from pipeline.timing.align import align, speech_bounds
-    from pipeline.timing.cues import Timing, make_cues, proportional
+    from pipeline.timing.cues import WordTimes, make_cues, proportional
+    from pipeline.timing.envelope import levels
     from pipeline.timing.text import ends_sentence, tokenize
 
     style = Subtitles()
@@ -96,7 +96,7 @@ def _measure(texts: list[str], voice: str, speed: int) -> dict:
         level = levels(take)
         result = align(tokens, level)
         timed = {
-            "aligned": Timing(result.starts, result.ends),
+            "aligned": WordTimes(result.starts, result.ends),
             "proportional": proportional(tokens, *speech_bounds(level)),
         }
         for name, timing in timed.items():
@@ -159,11 +159,11 @@ def _espeak(text: str, voice: str, speed: int) -> np.ndarray:
 
 
 def _human(name: str) -> dict:
-    from pipeline.audio.envelope import HOP, levels
-    from pipeline.ffmpeg import decode_audio
+    from pipeline.base.ffmpeg import decode_audio
     from pipeline.script.schema import Subtitles
     from pipeline.timing.align import align
-    from pipeline.timing.cues import Timing, make_cues
+    from pipeline.timing.cues import WordTimes, make_cues
+    from pipeline.timing.envelope import HOP, levels
     from pipeline.timing.text import tokenize
 
     lines = (HUMAN / f"{name}.txt").read_text(encoding="utf-8").splitlines()
@@ -172,7 +172,7 @@ def _human(name: str) -> dict:
     style = Subtitles()
     tokens = tokenize(" ".join(lines), style.max_line_chars)
     result = align(tokens, level)
-    cues = make_cues(tokens, Timing(result.starts, result.ends), style, 30)
+    cues = make_cues(tokens, WordTimes(result.starts, result.ends), style, 30)
     line_starts = {_first_word_index(lines, k) for k in range(len(lines))}
     starts = _cue_starts(tokens, cues)
     floor = np.percentile(level, 10)

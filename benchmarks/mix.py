@@ -63,9 +63,12 @@ def _in_child(minutes: float) -> dict:
 
 
 def _run(episode: Path) -> dict:
-    from pipeline.audio.mix import master, plan_mix
-    from pipeline.audio.streams import audio_streams
+    from pipeline.audio.encoded import AAC, encoded_sound
+    from pipeline.audio.mix import finish, plan_mix
+    from pipeline.base.cache import Cache
+    from pipeline.base.runner import Runner
     from pipeline.build import check
+    from pipeline.publish.profiles import MASTER
 
     peak = PeakMemory().__enter__()
     t0 = time.perf_counter()
@@ -82,14 +85,15 @@ def _run(episode: Path) -> dict:
             essay.settings.music,
             Path(tmp) / "voice.f32",
         )
-        master(plan, essay.settings.audio, Path(tmp) / "mix.f32")
+        finish(plan, essay.settings.audio, Path(tmp) / "mix.f32")
         t_mix = time.perf_counter() - t0
         t0 = time.perf_counter()
-        sound = audio_streams(essay, timeline, checked.takes, checked.music, Path(tmp) / "cache")
+        parts = (essay, timeline, checked.takes, checked.music, MASTER.sound)
+        sound = encoded_sound(*parts, Cache(Path(tmp) / "cache"), Runner())
         t_stage = time.perf_counter() - t0
     peak.__exit__()
     duration = timeline.duration
-    measured = sound.loudness["master.m4a"]
+    measured = sound.loudness[AAC]
     return {
         "minutes": round(duration / 60, 2),
         "load_and_check_s": round(t_check, 2),

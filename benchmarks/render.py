@@ -173,8 +173,8 @@ class Bench:
 
     def floor(self, video: Path) -> dict:
         """x264 alone: the delivered frames from a raw file, the same settings."""
-        from pipeline.ffmpeg import command
-        from pipeline.render.profile import Profile
+        from pipeline.base.ffmpeg import command
+        from pipeline.render.rendition import Rendition
 
         w, h = self.size
         raw = self.tmp / "floor.yuv"
@@ -183,7 +183,7 @@ class Bench:
             check=True,
         )
         preset = "veryfast" if h >= 720 else "superfast"
-        profile = Profile("master", w, h, 30, 20, preset)
+        profile = Rendition("master", w, h, 30, 20, preset)
         encode = command(
             "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{w}x{h}", "-framerate", "30",
             "-i", str(raw), *profile.x264_args(), "-an", "-f", "mp4", "-y", str(self.tmp / "floor.mp4"),  # noqa: E501

@@ -1,34 +1,30 @@
-"""The two things a user asks for: check an essay, and build its files."""
+"""The two things a user asks of an episode: check it, and build its files. Only
+orchestration: each step is a stage's, each file a product's."""
 
 from __future__ import annotations
 
-import json
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property, partial
 from pathlib import Path
 
-from pipeline.allocator import return_big_blocks
+from pipeline.audio.encoded import encoded_sound
 from pipeline.audio.loudness import Loudness
 from pipeline.audio.music import MusicTrack, load_music
-from pipeline.audio.streams import MASTER, MP3, AudioStreams, audio_streams
 from pipeline.audio.takes import Take, load_takes
-from pipeline.errors import EssayError
-from pipeline.publish.edition import cover_art, write_m4a, write_mp3
-from pipeline.publish.outputs import publish
-from pipeline.publish.reuse import Delivered, key_of
-from pipeline.publish.subtitles import chapters_vtt, to_srt, to_vtt
-from pipeline.render.assemble import assemble, ffmetadata
-from pipeline.render.cache import Cache
+from pipeline.base.allocator import return_big_blocks
+from pipeline.base.errors import EssayError, Problem
+from pipeline.base.progress import Progress
+from pipeline.publish.deliver import deliver
+from pipeline.publish.delivered import Delivered
+from pipeline.publish.product import Rendered
+from pipeline.publish.profiles import MASTER, PROFILES, BuildProfile
 from pipeline.render.captions import captions_for
-from pipeline.render.plan import file_digest, plan_segments
-from pipeline.render.profile import profile_for
-from pipeline.render.segments import Progress, SegmentResult, render_segments
-from pipeline.script.load import load_essay
-from pipeline.script.model import Card, Essay
+from pipeline.render.plan import SegmentJob, plan_segments
+from pipeline.render.segments import SegmentResult, render_segments
+from pipeline.script.model import Essay
+from pipeline.script.project import Project
 from pipeline.timing.timeline import Timeline, build_timeline
-from pipeline.visuals.cards import rasterise
+from pipeline.visuals.checks import check_moves
 
 
 @dataclass(frozen=True)
@@ -37,6 +33,7 @@ class Checked:
     takes: dict[str, Take]
     music: list[MusicTrack]
     timeline: Timeline
+    warnings: tuple[Problem, ...]  # the timeline's doubts and the products'
 
 
 @dataclass(frozen=True)
@@ -53,30 +50,27 @@ class Built:
         return sum(s.frames for s in self.segments if not s.reused)
 
 
-def check(path: Path) -> Checked:
+def check(path: Path, profile: BuildProfile = MASTER, project: Project | None = None) -> Checked:
     """Validate everything a build would use. Raises EssayError listing every problem."""
-    essay = load_essay(path)
-    problems: list = []
-    takes = _collect(load_takes, essay, problems)
-    music = _collect(load_music, essay, problems)
+    project = project or Project.containing(path)
+    essay = project.load(path)
+    problems = check_moves(essay)
+    takes = _collect(lambda: load_takes(essay, project.runner), problems)
+    music = _collect(lambda: load_music(essay, project.cache), problems)
     if problems:
         raise EssayError(problems)
-    timeline = build_timeline(essay, takes)
-    return Checked(essay, takes, music, timeline)
+    timeline = build_timeline(essay, takes, [track.length for track in music])
+    doubts = [w for product in profile.products for w in product.check(essay, timeline)]
+    return Checked(essay, takes, music, timeline, (*timeline.warnings, *doubts))
 
 
-def _collect(load, essay: Essay, problems: list):
+def _collect(load, problems: list[Problem]):
     """Run a loader; its problems join the others instead of stopping the check."""
     try:
-        return load(essay)
+        return load()
     except EssayError as err:
         problems += err.problems
         return None
-
-
-def output_folder(essay: Essay, profile: str) -> Path:
-    name = essay.meta.slug if profile == "master" else f"{essay.meta.slug}-{profile}"
-    return essay.root / "output" / name
 
 
 def build(
@@ -85,131 +79,61 @@ def build(
     workers: int | None = None,
     progress: Progress | None = None,
     burn_subtitles: bool = False,
+    project: Project | None = None,
 ) -> Built:
-    """Render, mix and write every file, then move them into output/<slug>/ together."""
+    """Render, mix and write every file, then move them into output/<folder>/ together."""
     return_big_blocks()
-    progress = progress or Progress()
+    chosen, progress = PROFILES[profile], progress or Progress()
+    project = project or Project.containing(path)
     progress.stage("checking")
-    checked = check(path)
-    essay, timeline = checked.essay, checked.timeline
-    cache = Cache.for_project(essay.root)
-    scratch = cache.scratch(essay.meta.slug)
-    folder = output_folder(essay, profile)
-    delivered = Delivered(cache.root / "delivered" / f"{folder.name}.json", folder)
+    checked = check(path, chosen, project)
+    essay, runner = checked.essay, project.runner
+    folder = project.root / "output" / chosen.folder(essay.meta.slug)
+    scratch = project.cache.scratch(essay.meta.slug)
     try:
-        captions = captions_for(essay, timeline) if burn_subtitles else ()
-        jobs = plan_segments(essay, timeline, profile_for(essay.settings.video, profile), captions)
-        with ThreadPoolExecutor(1) as mixer:  # the sound is made while the pictures are
-            sound_of = partial(audio_streams, essay, timeline, checked.takes, checked.music)
-            mixing = mixer.submit(sound_of, cache.root, draft=profile == "draft")
-            segments = render_segments(jobs, cache, workers, progress)
+        jobs = _plan(project, checked, chosen, burn_subtitles)
+        sound_of = (essay, checked.timeline, checked.takes, checked.music, chosen.sound)
+        with runner.alongside(encoded_sound, *sound_of, project.cache, runner) as mixing:
+            segments = render_segments(jobs, project.cache, runner, workers, progress)
             progress.stage("mixing the sound")
-            sound = mixing.result()
+            sound = mixing.result()  # the sound is made while the pictures are
         progress.stage("writing the files")
-        staged = scratch / essay.meta.slug
-        staged.mkdir()
-        products = _Products(checked, list(segments), sound, staged, scratch, delivered)
-        files = products.write()
-        publish(staged, folder)
-        delivered.save(f.name for f in files)
+        carried = {
+            p.name(essay.meta.slug): sound.loudness[p.sound]
+            for p in chosen.products
+            if p.sound in sound.loudness
+        }
+        paths = tuple(s.path for s in segments)
+        rendered = Rendered(essay, checked.timeline, paths, sound, carried, scratch)
+        names = _write(chosen, rendered, Delivered(project.cache, folder), folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    files = sorted(folder / f.name for f in files)
-    loudness = _delivered_loudness(essay, sound)
-    return Built(checked, folder, tuple(files), tuple(segments), loudness, sound.reused)
+    files = tuple(sorted(folder / name for name in names))
+    return Built(checked, folder, files, tuple(segments), carried, sound.reused)
 
 
-@dataclass
-class _Products:
-    """The files of a build, each made anew only when what it is made of changed."""
-
-    checked: Checked
-    segments: list[SegmentResult]
-    sound: AudioStreams
-    staged: Path
-    scratch: Path
-    delivered: Delivered
-
-    def write(self) -> list[Path]:
-        essay, timeline = self.checked.essay, self.checked.timeline
-        slug, meta, chapters = essay.meta.slug, essay.meta, timeline.chapters
-        texts = {
-            f"{slug}.srt": to_srt(timeline.cues),
-            f"{slug}.vtt": to_vtt(timeline.cues),
-            f"{slug}.chapters.vtt": chapters_vtt(timeline.chapters),
-        }
-        measured = _delivered_loudness(essay, self.sound)
-        if measured:  # a draft's sound is not measured
-            texts[f"{slug}.loudness.json"] = _loudness_report(essay, measured)
-        for name, text in texts.items():
-            (self.staged / name).write_text(text, encoding="utf-8")
-        tags = ffmetadata(meta, chapters)
-        video = [s.path.stem for s in self.segments]
-        made = {f"{slug}.mp4": (key_of(video, self.sound.folder.name, tags), self._video)}
-        if self.sound.has(MP3):  # a draft has no audio edition
-            art = self._cover_recipe()
-            made[f"{slug}.mp3"] = (key_of(self.sound.folder.name, tags, art), self._mp3)
-            made[f"{slug}.m4a"] = (key_of(self.sound.folder.name, tags, art), self._m4a)
-        for name, (key, make) in made.items():
-            if not self.delivered.reuse(name, key, self.staged):
-                make(self.staged / name)
-        return [self.staged / n for n in [*texts, *made]]
-
-    def _video(self, out: Path) -> None:
-        essay, timeline = self.checked.essay, self.checked.timeline
-        paths = [s.path for s in self.segments]
-        assemble(paths, self.sound.path(MASTER), timeline.chapters, essay.meta, out, self.scratch)
-
-    def _mp3(self, out: Path) -> None:
-        essay = self.checked.essay
-        write_mp3(
-            self.sound.path(MP3), out, essay.meta, self.checked.timeline.chapters, self._cover()
-        )
-
-    def _m4a(self, out: Path) -> None:
-        essay = self.checked.essay
-        write_m4a(
-            self.sound.path(MASTER),
-            out,
-            essay.meta,
-            self.checked.timeline.chapters,
-            self._cover(),
-            self.scratch,
-        )
-
-    def _cover_recipe(self) -> list:
-        card = _first_card(self.checked.essay)
-        return [
-            card.svg if card else "",
-            [file_digest(f) for f in self.checked.essay.settings.fonts],
-        ]
-
-    @cached_property
-    def _art(self) -> bytes:
-        card = _first_card(self.checked.essay)
-        fonts = self.checked.essay.settings.fonts
-        return cover_art(rasterise(card.svg, fonts, (1920, 1080))) if card else b""
-
-    def _cover(self) -> bytes:
-        """Square cover art for the audio edition, from the episode's first card."""
-        return self._art
+def _plan(
+    project: Project, checked: Checked, profile: BuildProfile, burn: bool
+) -> list[SegmentJob]:
+    essay, timeline = checked.essay, checked.timeline
+    captions = captions_for(essay, timeline, project.templates_for(essay)) if burn else ()
+    return plan_segments(essay, timeline, profile.rendition(essay.settings.video), captions)
 
 
-def _first_card(essay: Essay) -> Card | None:
-    return next((v for s in essay.sections for v in s.visuals if isinstance(v, Card)), None)
-
-
-def _delivered_loudness(essay: Essay, sound: AudioStreams) -> dict[str, Loudness]:
-    slug = essay.meta.slug
-    names = {MASTER: [f"{slug}.mp4", f"{slug}.m4a"], MP3: [f"{slug}.mp3"]}
-    return {n: measured for stream, measured in sound.loudness.items() for n in names[stream]}
-
-
-def _loudness_report(essay: Essay, measured: dict[str, Loudness]) -> str:
-    audio = essay.settings.audio
-    report = {
-        "target": {"integrated": audio.loudness, "true_peak": audio.true_peak},
-        "measured": {name: m.as_dict() for name, m in measured.items()},
-        "meter": "ITU-R BS.1770-4 (ffmpeg ebur128, true peak 4x oversampled)",
-    }
-    return json.dumps(report, indent=2) + "\n"
+def _write(
+    profile: BuildProfile, rendered: Rendered, delivered: Delivered, folder: Path
+) -> list[str]:
+    """Each product made anew only when what it is made of changed; then all of them put
+    into `folder` at once."""
+    slug = rendered.essay.meta.slug
+    staged = rendered.scratch / slug
+    staged.mkdir()
+    names = []
+    for product in profile.products:
+        name = product.name(slug)
+        if not delivered.reuse(name, product.key(rendered), staged):
+            product.make(rendered, staged / name)
+        names.append(name)
+    deliver(staged, folder)
+    delivered.save(names)
+    return names

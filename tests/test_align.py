@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from conftest import Project, speechlike, write_wav
 
-from pipeline.audio.envelope import levels
 from pipeline.build import check
 from pipeline.script.schema import Subtitles
 from pipeline.timing.align import align
-from pipeline.timing.cues import Timing, make_cues
+from pipeline.timing.cues import WordTimes, make_cues
+from pipeline.timing.envelope import levels
 from pipeline.timing.text import tokenize
 
 RATE = 48_000
@@ -63,7 +63,7 @@ def narrate(seed: int = 1, pace: float = 1.0) -> tuple[np.ndarray, list[float]]:
 def sentence_cue_starts(text: str, take: np.ndarray) -> list[float]:
     tokens = tokenize(text, 42)
     result = align(tokens, levels(take))
-    cues = make_cues(tokens, Timing(result.starts, result.ends), Subtitles(), 30)
+    cues = make_cues(tokens, WordTimes(result.starts, result.ends), Subtitles(), 30)
     starts = {}
     for cue in cues:
         starts[cue.text.split()[0] + str(len(starts))] = cue.start

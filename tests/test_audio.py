@@ -12,11 +12,11 @@ from conftest import Project, make_project, speechlike, tone_bursts, write_music
 from mutagen.id3 import ID3
 from scipy.signal import resample_poly
 
-from pipeline.audio.envelope import HOP_SAMPLES
-from pipeline.audio.mix import plan_mix, render, samples_for
-from pipeline.audio.takes import read_takes
+from pipeline.audio.mix import plan_mix, render
+from pipeline.audio.takes import read_clips
+from pipeline.base.errors import EssayError
 from pipeline.build import build, check
-from pipeline.errors import EssayError
+from pipeline.timing.envelope import HOP_SAMPLES
 
 RATE = 48_000
 FRAME = 1 / 30
@@ -133,7 +133,8 @@ def test_joins_have_no_clicks(project: Project, tmp_path: Path) -> None:
     )
     mix = render(plan, 0, plan.length)[:, 0]
     steps = np.abs(np.diff(mix))
-    joins = [c.start for c in plan.clips] + [c.end for c in plan.clips]
+    clips = checked.timeline.narration
+    joins = [c.start for c in clips] + [c.end for c in clips]
     near = np.zeros(len(steps), dtype=bool)
     for j in joins:
         near[max(0, j - 480) : j + 480] = True
@@ -165,7 +166,7 @@ def test_pauses_hold_room_tone_not_digital_silence(project: Project) -> None:
 def test_audio_lasts_as_long_as_the_video(with_music) -> None:
     _, result = with_music
     expected = result.checked.timeline.duration
-    assert samples_for(result.checked.timeline) == round(expected * RATE)
+    assert result.checked.timeline.samples == round(expected * RATE)
     for name in ("tiny.mp4", "tiny.mp3", "tiny.m4a"):
         seconds = len(decoded(result.folder / name)) / RATE
         assert abs(seconds - expected) <= FRAME, name
@@ -219,16 +220,19 @@ def test_single_take_split_by_offsets(project: Project) -> None:
         del section["narration"]["audio"]
     data["sections"][1]["narration"]["start"] = 2.5
     project.write(data)
-    takes = check(project.episode).takes
+    checked = check(project.episode)
+    takes = checked.takes
     assert 1.9 < takes["one"].duration < 2.4  # trimmed to speech plus margins
     assert 1.4 < takes["two"].duration < 1.9
     # read again for the mix, each take is the very stretch of the file it was measured on
     pcm = (np.clip(whole, -1, 1) * 32767).astype(np.int16)
     assert takes["one"].cut[1] <= 2.5 * RATE <= takes["two"].cut[0]  # each in its own part
-    for take, samples in zip(takes.values(), read_takes(list(takes.values())), strict=True):
+    clips = checked.timeline.narration
+    for take, clip, samples in zip(takes.values(), clips, read_clips(clips), strict=True):
         a, b = take.cut
+        assert (clip.source_in, clip.source_out) == (a, b)
         assert len(samples) == b - a
-        inside = slice(take.fade * RATE // 1000, len(samples) - take.fade * RATE // 1000)
+        inside = slice(clip.fade_ms * RATE // 1000, len(samples) - clip.fade_ms * RATE // 1000)
         assert np.array_equal(samples[inside], pcm[a:b][inside])
 
 

@@ -17,10 +17,9 @@ import webvtt
 from conftest import TEXTS, Project, make_project, speechlike, write_still, write_wav
 from probe import chapters, streams, top_level_atoms, video_frames
 
-from pipeline.audio.mix import samples_for
+from pipeline.base.errors import EssayError, RenderError
 from pipeline.build import build, check
-from pipeline.errors import EssayError, RenderError
-from pipeline.render.profile import Profile
+from pipeline.render.rendition import Rendition
 
 FRAME = 1 / 30
 _MS = datetime.timedelta(milliseconds=1)
@@ -43,7 +42,8 @@ def test_build_writes_the_files(built) -> None:
     assert result.folder == folder
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        "tiny.chapters.vtt", "tiny.loudness.json", "tiny.m4a", "tiny.mp3", "tiny.mp4",
+        "tiny.chapters.vtt", "tiny.description.txt", "tiny.loudness.json", "tiny.m4a",
+        "tiny.mp3", "tiny.mp4",
         "tiny.srt", "tiny.vtt",
     ]  # fmt: skip
     assert sorted(p.name for p in result.files) == names
@@ -70,7 +70,7 @@ def test_duration_equals_the_narration_timeline(built) -> None:
     assert s["video"].frames == timeline.frames
     assert abs(s["video"].duration - expected) <= FRAME
     assert abs(s["audio"].duration - expected) <= FRAME
-    assert samples_for(timeline) == round(timeline.duration * 48000)
+    assert timeline.samples == round(timeline.duration * 48000)
 
 
 def test_mp4_is_faststart(built) -> None:
@@ -196,7 +196,7 @@ def test_failed_build_keeps_the_previous_output(project: Project, monkeypatch) -
     project.write(data)
     # a real failure of the real ffmpeg: it is asked for an encoder it does not have
     broken = ["-c:v", "no_such_encoder"]
-    monkeypatch.setattr(Profile, "x264_args", lambda self: broken)
+    monkeypatch.setattr(Rendition, "x264_args", lambda self: broken)
     with pytest.raises(RenderError, match="section 'two'"):
         build(project.episode)
     after = {p.name: p.read_bytes() for p in first.folder.iterdir()}

@@ -11,9 +11,10 @@ import webvtt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.publish.subtitles import to_srt, to_vtt
+from pipeline.publish.srt import to_srt
+from pipeline.publish.vtt import to_vtt
 from pipeline.script.schema import Subtitles
-from pipeline.timing.cues import Cue, Timing, make_cues, proportional, script_of, settle
+from pipeline.timing.cues import Cue, WordTimes, make_cues, proportional, script_of, settle
 from pipeline.timing.text import normalise, tokenize
 
 STYLE = Subtitles()
@@ -192,7 +193,7 @@ def test_fast_speech_extends_at_most_twelve_frames_past_the_voice() -> None:
 
 def test_a_short_cue_stays_up_for_the_shortest_duration() -> None:
     tokens = tokenize("No.", 42)
-    (cue,) = make_cues(tokens, Timing([5.0], [5.25]), STYLE, FPS)
+    (cue,) = make_cues(tokens, WordTimes([5.0], [5.25]), STYLE, FPS)
     assert cue.end - cue.start == pytest.approx(STYLE.min_duration)
 
 

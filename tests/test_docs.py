@@ -24,7 +24,7 @@ SECTIONS = {
     s.Transition: "### `transition`",
     s.SeriesDoc: "## Settings (series.yaml, or an episode to override)",
     s.Video: "### `video`",
-    s.Timing: "### `timing`",
+    s.Pacing: "### `timing`",
     s.Subtitles: "### `subtitles`",
     s.Audio: "### `audio`",
     s.Music: "### `music`",

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import Project, write_wav
 
+from pipeline.base.errors import EssayError, Problem
 from pipeline.build import check
-from pipeline.errors import EssayError, Problem
 from pipeline.script.load import load_essay
 
 
@@ -199,7 +199,7 @@ def test_card_text_is_escaped_in_svg(project: Project) -> None:
 def test_focus_leaving_the_frame(project: Project) -> None:
     move = {"zoom": [2.0, 2.0], "pan": [1.0, 0], "focus": [0.3, 0.5]}
     edit(project, lambda d: d["sections"][0]["visuals"][1].update(move=move))
-    p = only(problems(project.episode))
+    p = only(problems(project.episode, loader=check))
     assert p.key == "sections[0].visuals[1].move" and "focus" in p.message
 
 

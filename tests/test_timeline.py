@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pytest
 from conftest import Project
@@ -21,6 +22,11 @@ class Take:
 
     duration: float
     levels: None = None
+    source: Path = Path("take.wav")
+    cut: tuple[int, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cut", (4800, 4800 + round(self.duration * 48_000)))
 
 
 def takes(one: float, two: float) -> dict[str, Take]:
@@ -107,3 +113,42 @@ def test_cues_lie_within_their_sections_speech(essay) -> None:
     firsts = [c for c in t.cues if c.start < two.speech_start - LEAD - 1e-9]
     assert firsts and all(c.end <= two.speech_start - LEAD for c in firsts)  # in one's time
     assert t.cues[-1].end <= two.speech_end + 12 / FPS + 1e-9  # reading time past the voice
+
+
+def test_a_repeated_sentence_puts_each_cue_in_its_own_section(essay) -> None:
+    line = "This line comes back, word for word."
+    sections = tuple(replace(s, narration=replace(s.narration, text=line)) for s in essay.sections)
+    # the second take is too short for the line: its cue reads too fast, a warning
+    t = build_timeline(replace(essay, sections=sections), takes(3.0, 0.6))
+    assert [(c.text, c.section) for c in t.cues] == [(line, 0), (line, 1)]
+    for cue in t.cues:
+        span = t.sections[cue.section]
+        assert span.first_frame / FPS <= cue.start < span.end_frame / FPS
+    fast = [w for w in t.warnings if "characters a second" in w.message]
+    assert [w.key for w in fast] == ["sections[1].narration.text"]
+
+
+def test_the_timeline_places_the_sound(essay) -> None:
+    t = build_timeline(essay, takes(2.0, 1.5))
+    one, two = t.narration
+    assert (one.section, two.section) == (0, 1)
+    assert one.start == round(t.sections[0].speech_start * 48_000) == round(0.3 * 48_000)
+    assert (one.source_in, one.source_out) == (4800, 4800 + 96_000)
+    assert two.start == round(t.sections[1].speech_start * 48_000)
+    assert one.fade_ms == 10  # audio.fade's default, 0.01 s
+    # room tone fills the lead-in, the pause and the tail, each overlapping its neighbours
+    fills = [(f.section, f.start, f.start + f.length) for f in t.room_tone]
+    overlap = 480
+    assert fills == [
+        (0, 0, one.start + overlap),
+        (0, one.end - overlap, two.start + overlap),
+        (1, two.end - overlap, t.samples),
+    ]
+    assert t.samples == t.frames * 48_000 // FPS
+    assert t.music == ()  # the fixture has none
+
+
+def test_shots_are_named_and_cards_found_by_name(essay) -> None:
+    t = build_timeline(essay, takes(2.0, 1.5))
+    assert [s.name for s in t.shots] == ["one.1", "one.2", "two.1", "two.2"]
+    assert list(t.cards) == ["one.1", "two.2"]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import ffmpeg
-from pipeline.errors import RenderError
-from pipeline.ffmpeg import SAMPLE_RATE
+from pipeline.base import ffmpeg
+from pipeline.base.errors import RenderError
+from pipeline.base.ffmpeg import SAMPLE_RATE
 
 OVERSAMPLE = 4  # true peak per BS.1770-4: the peak of the signal upsampled 4x
 LIMIT_RAMP = 0.005  # seconds over which the limiter's gain goes down before a peak and back

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.audio import envelope
 from pipeline.audio.loudness import LIMIT_CONTEXT, integrated, limit, measure_stream
 from pipeline.audio.music import MusicTrack
-from pipeline.audio.takes import Take, read_takes
-from pipeline.ffmpeg import SAMPLE_RATE
+from pipeline.audio.takes import Take, read_clips
+from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.schema import Audio, Music
+from pipeline.timing import envelope
 from pipeline.timing.timeline import Timeline
 
 BLOCK = 10 * SAMPLE_RATE  # samples rendered at a time
@@ -30,34 +30,19 @@ CODEC_HEADROOM = 0.5  # dB under the ceiling: lossy encoders overshoot the PCM's
 
 
 @dataclass(frozen=True)
-class Clip:
-    """Where a take, or room tone, sits in the voice stem."""
-
-    start: int  # sample
-    end: int
-    gain: float  # linear
-
-
-@dataclass(frozen=True)
-class MusicSpan:
+class _Music:
     track: MusicTrack
     samples: np.ndarray  # int16 (n, 2)
     start: int
-    end: int  # where its span ends (a cue that does not loop may stop sooner)
+    end: int
 
 
 @dataclass(frozen=True)
 class MixPlan:
     length: int  # samples: exactly the video's frames
     voice: Path  # the voice stem: mono float32, `length` samples
-    clips: tuple[Clip, ...]  # what the stem is made of, sorted by start
-    music: tuple[MusicSpan, ...]
+    music: tuple[_Music, ...]
     duck: np.ndarray  # music gain in dB per envelope hop (0 free, -duck under speech)
-
-
-def samples_for(timeline: Timeline) -> int:
-    """Audio length in samples: exactly the video's frames (48000 is a multiple of each fps)."""
-    return timeline.frames * SAMPLE_RATE // timeline.fps
 
 
 def plan_mix(
@@ -69,26 +54,24 @@ def plan_mix(
     stem: Path,
     exact: bool = True,
 ) -> MixPlan:
-    """Write the voice stem to `stem` and place the music; `exact` False (a draft) levels
-    the takes by a quick estimate."""
-    length = samples_for(timeline)
-    ordered = [takes[s.id] for s in timeline.sections]
+    """Write the voice stem to `stem`, each take and room-tone fill where the timeline puts
+    it; `exact` False (a draft) levels the takes by a quick estimate."""
+    length = timeline.samples
+    clips = timeline.narration
     with _Stem(stem, length) as voice:
-        clips = [
-            voice.add(
-                round(span.speech_start * SAMPLE_RATE), samples, _level(samples, audio, exact)
-            )
-            for span, samples in zip(timeline.sections, read_takes(ordered), strict=True)
+        gains = [
+            voice.add(clip.start, samples, _level(samples, audio, exact))
+            for clip, samples in zip(clips, read_clips(clips), strict=True)
         ]
-        clips += [
-            voice.add(start, tone, gain)
-            for start, tone, gain in _room_tone(clips, ordered, length, audio.fade)
-        ]
-    spans = tuple(_music_span(track, timeline, length) for track in music)
-    mask = _speech_on_clock(timeline, takes, length)
-    return MixPlan(
-        length, stem, tuple(sorted(clips, key=lambda c: c.start)), spans, duck_curve(mask, ducking)
+        for fill in timeline.room_tone:
+            tone = takes[timeline.sections[fill.section].id].room_tone
+            voice.add(fill.start, _loop_tone(tone, fill.length, audio.fade), gains[fill.section])
+    placed = tuple(
+        _Music(music[span.part], music[span.part].samples(), span.start, span.end)
+        for span in timeline.music
     )
+    mask = _speech_on_clock(timeline, takes, length)
+    return MixPlan(length, stem, placed, duck_curve(mask, ducking))
 
 
 class _Stem:
@@ -105,8 +88,8 @@ class _Stem:
     def __exit__(self, *exc) -> None:
         self.file.close()
 
-    def add(self, start: int, samples: np.ndarray, gain: float) -> Clip:
-        """Mix int16 `samples` in at `start`, times `gain`."""
+    def add(self, start: int, samples: np.ndarray, gain: float) -> float:
+        """Mix int16 `samples` in at `start`, times `gain` (returned)."""
         lo, hi = max(0, start), min(self.length, start + len(samples))
         if lo < hi:
             self.file.seek(lo * 4)
@@ -114,7 +97,7 @@ class _Stem:
             part = samples[lo - start : hi - start] * np.float32(gain / 32768)
             self.file.seek(lo * 4)
             self.file.write((there + part).astype("<f4").tobytes())
-        return Clip(start, start + len(samples), gain)
+        return gain
 
 
 def _level(samples: np.ndarray, audio: Audio, exact: bool) -> float:
@@ -124,28 +107,6 @@ def _level(samples: np.ndarray, audio: Audio, exact: bool) -> float:
 
 def _db(value: float) -> float:
     return 10 ** (value / 20)
-
-
-def _room_tone(
-    voice: list[Clip], takes: list[Take], length: int, fade: float
-) -> list[tuple[int, np.ndarray, float]]:
-    """Fill each gap (lead-in, pauses, tail) with the nearest take's room tone, at its level:
-    (start, samples, gain) of each fill."""
-    if not takes or takes[0].room_tone is None:
-        return []
-    overlap = round(fade * SAMPLE_RATE)
-    edges = [0] + [x for c in voice for x in (c.start, c.end)] + [length]
-    fills = []
-    for k in range(0, len(edges), 2):
-        gap_start, gap_end = edges[k], edges[k + 1]
-        if gap_end - gap_start <= 0:
-            continue
-        nearest = max(0, k // 2 - 1)
-        start = max(0, gap_start - overlap)
-        n = min(length, gap_end + overlap) - start
-        tone = _loop_tone(takes[nearest].room_tone, n, fade)
-        fills.append((start, tone, voice[nearest].gain))
-    return fills
 
 
 def _loop_tone(tone, n: int, fade: float) -> np.ndarray:
@@ -158,20 +119,8 @@ def _loop_tone(tone, n: int, fade: float) -> np.ndarray:
     return np.frombuffer(stretch.raw_data, dtype=np.int16)
 
 
-def _music_span(track: MusicTrack, timeline: Timeline, length: int) -> MusicSpan:
-    samples = track.samples()
-    if track.part.sections is None:
-        return MusicSpan(track, samples, 0, length)
-    first, last = track.part.sections
-    fps = timeline.fps
-    start = timeline.sections[first].first_frame * SAMPLE_RATE // fps
-    end = timeline.sections[last].end_frame * SAMPLE_RATE // fps
-    if not track.part.loop:
-        end = min(end, start + len(samples))
-    return MusicSpan(track, samples, start, end)
-
-
 def _speech_on_clock(timeline: Timeline, takes: Mapping[str, Take], length: int) -> np.ndarray:
+    """Where someone speaks, per envelope hop of the episode clock."""
     mask = np.zeros(math.ceil(length / envelope.HOP_SAMPLES) + 1, dtype=bool)
     for span in timeline.sections:
         speech = takes[span.id].speech
@@ -252,7 +201,7 @@ def blocks(plan: MixPlan, context: int = 0) -> Iterator[tuple[int, int, np.ndarr
         yield a, b, render(plan, a - context, b + context)
 
 
-def master(plan: MixPlan, audio: Audio, out: Path, measure: bool = True) -> float:
+def finish(plan: MixPlan, audio: Audio, out: Path, measure: bool = True) -> float:
     """Write the mastered mix as raw float32 stereo; returns the gain applied, dB.
 
     Without `measure` (a draft), the takes' own levelling stands, the mix is not measured

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import ffmpeg
 from pipeline.audio.loudness import measure_file
-from pipeline.errors import EssayError, RenderError
-from pipeline.ffmpeg import SAMPLE_RATE, DecodeError
-from pipeline.render.cache import Cache
-from pipeline.render.plan import file_digest
+from pipeline.base import ffmpeg
+from pipeline.base.cache import Area, Cache, file_digest
+from pipeline.base.errors import EssayError, RenderError
+from pipeline.base.ffmpeg import SAMPLE_RATE, DecodeError
 from pipeline.script.model import Essay, MusicPart
 
 LOOP_CROSSFADE = 1.0  # seconds of the end blended into the start, so a loop has no seam
@@ -24,19 +23,20 @@ LOOP_CROSSFADE = 1.0  # seconds of the end blended into the start, so a loop has
 class MusicTrack:
     part: MusicPart
     gain: float  # linear: brings the file to the part's level
+    length: int  # samples of the decoded file
 
     def samples(self) -> np.ndarray:
         """int16 (n, 2); when looping, its end already runs into its start."""
         return _decoded(self.part.file, self.part.file.stat().st_mtime_ns, self.part.loop)
 
 
-def load_music(essay: Essay) -> list[MusicTrack]:
+def load_music(essay: Essay, cache: Cache) -> list[MusicTrack]:
     """Check every music part (its length against its fades, its level against clipping)."""
-    cache = Cache.for_project(essay.root)
+    analysis = cache.area("analysis")
     tracks, problems = [], []
     for part in essay.music:
         try:
-            tracks.append(_track(part, _analysis(part.file, cache)))
+            tracks.append(_track(part, _analysis(part.file, analysis)))
         except _Unusable as err:
             problems.append(part.origin.problem(str(err)))
     if problems:
@@ -48,23 +48,30 @@ class _Unusable(ValueError):
     pass
 
 
-def _analysis(file: Path, cache: Cache) -> dict:
+def _analysis(file: Path, area: Area) -> dict:
     """Length, loudness and true peak of a file: measured once, kept by its content."""
-    record = cache.root / "analysis" / f"{file_digest(file)}.json"
+    name = f"{file_digest(file)}.json"
+    record = area.get(name)
     try:
-        return json.loads(record.read_text())
-    except (OSError, ValueError):
-        pass
+        known = json.loads(record.read_text()) if record else {}
+    except (OSError, ValueError):  # unreadable: measure it again
+        known = {}
+    if "samples" in known:
+        return known
+    facts = _measure(file)
+    area.put_text(name, json.dumps(facts))
+    return facts
+
+
+def _measure(file: Path) -> dict:
     try:
-        seconds = len(ffmpeg.decode_audio(file, channels=2, sample_format="s16le")) / SAMPLE_RATE
-        measured = measure_file(file) if seconds else None
+        samples = len(ffmpeg.decode_audio(file, channels=2, sample_format="s16le"))
+        measured = measure_file(file) if samples else None
     except (DecodeError, RenderError) as err:
         raise _Unusable(f"cannot decode {file.name}: {err}; re-export it") from None
-    facts = {"seconds": seconds}
+    facts = {"seconds": samples / SAMPLE_RATE, "samples": samples}
     if measured:
         facts |= {"loudness": measured.integrated, "true_peak": measured.true_peak}
-    record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps(facts))
     return facts
 
 
@@ -86,7 +93,7 @@ def _track(part: MusicPart, facts: dict) -> MusicTrack:
             f"at level {part.level:g} LUFS this music would clip (its peaks at {peak:+.1f} "
             f"dBTP); use a level of at most {part.level - peak:.1f}"
         )
-    return MusicTrack(part, 10 ** (gain_db / 20))
+    return MusicTrack(part, 10 ** (gain_db / 20), facts["samples"])
 
 
 @lru_cache(maxsize=4)

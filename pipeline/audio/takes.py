@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from pipeline import ffmpeg
-from pipeline.audio import envelope
-from pipeline.errors import EssayError, Problem
-from pipeline.ffmpeg import SAMPLE_RATE, DecodeError
+from pipeline.base import ffmpeg
+from pipeline.base.errors import EssayError, Problem
+from pipeline.base.ffmpeg import SAMPLE_RATE, DecodeError
+from pipeline.base.runner import Runner
 from pipeline.script.model import Essay, Narration, Section
 from pipeline.script.schema import Audio
+from pipeline.timing import envelope
 from pipeline.timing.align import find_sections
+from pipeline.timing.spans import NarrationClip
 from pipeline.timing.text import tokenize
 
 with warnings.catch_warnings():  # pydub looks for a system ffmpeg on import; we give it ours
@@ -38,7 +39,6 @@ _DECODERS = 2
 class Take:
     source: Path  # the narration file
     cut: tuple[int, int]  # the samples of the decoded file it keeps, trimmed
-    fade: int  # ms, in and out
     speech: np.ndarray  # bool per envelope hop: where words are
     levels: np.ndarray  # dBFS per envelope hop, for alignment
     room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
@@ -48,19 +48,20 @@ class Take:
         return (self.cut[1] - self.cut[0]) / SAMPLE_RATE
 
 
-def read_takes(takes: Sequence[Take]) -> Iterator[np.ndarray]:
-    """Each take's samples (int16, faded), in order; a file that consecutive takes share is
+def read_clips(clips: Sequence[NarrationClip]) -> Iterator[np.ndarray]:
+    """Each clip's samples (int16, faded), in order; a file that consecutive clips share is
     decoded once, and only one file is held at a time."""
     path, source = None, None
-    for take in takes:
-        if take.source != path:
-            path, source = take.source, None  # let the last file go before decoding the next
+    for clip in clips:
+        if clip.source != path:
+            path, source = clip.source, None  # let the last file go before decoding the next
             source = decode(path)
-        shaped = source.get_sample_slice(*take.cut).fade_in(take.fade).fade_out(take.fade)
+        stretch = source.get_sample_slice(clip.source_in, clip.source_out)
+        shaped = stretch.fade_in(clip.fade_ms).fade_out(clip.fade_ms)
         yield np.frombuffer(shaped.raw_data, dtype=np.int16)
 
 
-def load_takes(essay: Essay) -> dict[str, Take]:
+def load_takes(essay: Essay, runner: Runner) -> dict[str, Take]:
     """One take per section id. Raises EssayError naming every take that cannot be used.
 
     Sections that share a file (one take of the whole episode) are cut from it at their
@@ -73,17 +74,13 @@ def load_takes(essay: Essay) -> dict[str, Take]:
         by_file.setdefault(section.narration.audio, []).append(section)
     groups = list(by_file.values())
     takes, problems = {}, []
-    with ThreadPoolExecutor(_DECODERS) as pool:
-        ahead = [pool.submit(_decode, g[0].narration) for g in groups[:_DECODERS]]
-        for k, sections in enumerate(groups):
-            if k + _DECODERS < len(groups):
-                ahead.append(pool.submit(_decode, groups[k + _DECODERS][0].narration))
-            source = ahead[k].result()
-            ahead[k] = None  # let it go once cut
-            if isinstance(source, Problem):
-                problems.append(source)
-            else:
-                _cut(source, sections, essay, takes, problems)
+    decoded = runner.stream(_decode, [g[0].narration for g in groups], ahead=_DECODERS)
+    for sections, source in zip(groups, decoded, strict=True):
+        if isinstance(source, Problem):
+            problems.append(source)
+        else:
+            _cut(source, sections, essay, takes, problems)
+        del source  # let it go once cut
     if problems:
         raise EssayError(problems)
     return takes
@@ -179,7 +176,6 @@ def prepare(source: AudioSegment, stretch: tuple[int, int], path: Path, settings
     return Take(
         source=path,
         cut=(stretch[0] + start, stretch[0] + end),
-        fade=round(settings.fade * 1000),
         speech=speech[kept],
         levels=level[kept],
         room_tone=_room_tone(raw, level) if settings.room_tone else None,

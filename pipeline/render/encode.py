@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline import ffmpeg
-from pipeline.errors import RenderError
+from pipeline.base import ffmpeg
+from pipeline.base.errors import RenderError
 from pipeline.render.compose import Segment
 from pipeline.render.plan import SegmentJob
 from pipeline.visuals.yuv import FrameBuffer
@@ -28,7 +28,7 @@ def encode_segment(
     job: SegmentJob, out: Path, threads: int, on_frame: Callable[[], None] = lambda: None
 ) -> None:
     """Write the segment to `out` (an .mp4 without audio)."""
-    p = job.profile
+    p = job.rendition
     cmd = ffmpeg.command(
         "-f",
         "rawvideo",
@@ -70,7 +70,7 @@ def encode_segment(
 def _pump(job: SegmentJob, sink, on_frame: Callable[[], None]) -> None:
     """Draw frames here into a ring of buffers, write them on a second thread; stop both on
     any failure."""
-    ring = [FrameBuffer(*job.profile.size) for _ in range(_RING)]
+    ring = [FrameBuffer(*job.rendition.size) for _ in range(_RING)]
     free: queue.Queue[int] = queue.Queue()
     full: queue.Queue[int | None] = queue.Queue()
     for k in range(_RING):

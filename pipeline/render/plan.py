@@ -1,22 +1,20 @@
 """SegmentJobs: what each section's video needs, keyed by a hash of exactly that.
 
 The key covers every input that changes a segment's pixels (image bytes, card SVG, font
-files, moves, frame counts relative to the segment, the profile, the renderer version) and
+files, moves, frame counts relative to the segment, the rendition, the renderer version) and
 nothing else: narration text, subtitles and audio are not in it, so editing them encodes
 no frames.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.base.cache import file_digest, key
 from pipeline.render.captions import Caption
-from pipeline.render.profile import Profile
+from pipeline.render.rendition import Rendition
 from pipeline.script.model import Card, Essay, Still, Visual
 from pipeline.timing.timeline import Timeline
 
@@ -44,14 +42,14 @@ class SegmentJob:
     index: int
     frames: int
     shots: tuple[ShotInSegment, ...]  # in order of first frame
-    profile: Profile
+    rendition: Rendition
     fonts: tuple[Path, ...]
     key: str
     captions: tuple[Caption, ...] = ()  # burned-in subtitles, frames relative to the segment
 
 
 def plan_segments(
-    essay: Essay, timeline: Timeline, profile: Profile, captions: tuple[Caption, ...] = ()
+    essay: Essay, timeline: Timeline, rendition: Rendition, captions: tuple[Caption, ...] = ()
 ) -> list[SegmentJob]:
     """One job per section; `captions` (absolute frames) are burned into the ones they cross."""
     jobs = []
@@ -71,22 +69,24 @@ def plan_segments(
             for c in captions
             if c.first < span.end_frame and c.end > span.first_frame
         )
-        key = _key(frames, shots, profile, fonts, burned)
-        jobs.append(SegmentJob(span.id, span.index, frames, shots, profile, fonts, key, burned))
+        made_of = _key(frames, shots, rendition, fonts, burned)
+        jobs.append(
+            SegmentJob(span.id, span.index, frames, shots, rendition, fonts, made_of, burned)
+        )
     return jobs
 
 
-def _key(frames: int, shots: tuple[ShotInSegment, ...], profile: Profile, fonts, captions) -> str:
-    recipe = {
-        "renderer": RENDERER_VERSION,
-        "pipeline": __version__,
-        "profile": asdict(profile),
-        "frames": frames,
-        "fonts": [file_digest(f) for f in fonts],
-        "shots": [_placed(s) for s in shots],
-        "captions": [[c.first, c.end, c.svg] for c in captions],
-    }
-    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:32]
+def _key(
+    frames: int, shots: tuple[ShotInSegment, ...], rendition: Rendition, fonts, captions
+) -> str:
+    return key(
+        [RENDERER_VERSION, __version__],
+        asdict(rendition),
+        frames,
+        [file_digest(f) for f in fonts],
+        [_placed(s) for s in shots],
+        [[c.first, c.end, c.svg] for c in captions],
+    )
 
 
 def _placed(shot: ShotInSegment) -> dict:
@@ -107,17 +107,3 @@ def _visual(visual: Visual) -> dict:
         }
     assert isinstance(visual, Card)
     return {"card": visual.svg}
-
-
-def file_digest(path: Path) -> str:
-    stat = path.stat()
-    return _digest(path, stat.st_size, stat.st_mtime_ns)
-
-
-@cache
-def _digest(path: Path, size: int, mtime: int) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()

@@ -10,8 +10,8 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import Problem
-from pipeline.script.schema import Audio, Move, Music, Subtitles, Timing, Video
+from pipeline.base.errors import Problem
+from pipeline.script.schema import Audio, Move, Music, Pacing, Subtitles, Video
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,13 @@ class Transition:
 @dataclass(frozen=True)
 class Still:
     image: Path
+    size: tuple[int, int]  # pixels, upright (as its EXIF orientation shows it)
     move: Move
     overlay_svg: str | None  # caption and credit, drawn over the still
     weight: float
     transition: Transition
     origin: Origin
+    move_at: Origin  # where its move was written (the shot, when the default applies)
 
 
 @dataclass(frozen=True)
@@ -102,12 +104,13 @@ class Section:
     title: str
     narration: Narration
     visuals: tuple[Visual, ...]
+    origin: Origin
 
 
 @dataclass(frozen=True)
 class Settings:
     video: Video
-    timing: Timing
+    timing: Pacing
     subtitles: Subtitles
     audio: Audio
     music: Music  # ducking settings; the files are in Essay.music

@@ -57,7 +57,7 @@ class Video(Model):
         return v
 
 
-class Timing(Model):
+class Pacing(Model):
     lead_in: float = Field(0.5, ge=0, le=30, description="Seconds before the first narration.")
     pause: float = Field(
         1.0, ge=0, le=30, description="Seconds between one section's narration and the next."
@@ -204,7 +204,7 @@ class SeriesDoc(Model):
         None, description="Who writes and narrates; an episode may override."
     )
     video: Video = Field(default_factory=Video)
-    timing: Timing = Field(default_factory=Timing)
+    timing: Pacing = Field(default_factory=Pacing)
     subtitles: Subtitles = Field(default_factory=Subtitles)
     audio: Audio = Field(default_factory=Audio)
     music: Music = Field(default_factory=Music)

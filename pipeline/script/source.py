@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.errors import EssayError, Problem
+from pipeline.base.errors import EssayError, Problem
 
 KeyPath = tuple[str | int, ...]
 

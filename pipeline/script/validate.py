@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.errors import EssayError, Problem
+from pipeline.base.errors import EssayError, Problem
 from pipeline.script.schema import UNION_TAGS
 from pipeline.script.source import KeyPath, Source
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.audio import envelope
+from pipeline.timing import envelope
 from pipeline.timing.text import Token, join, strength
 
 HOP = envelope.HOP

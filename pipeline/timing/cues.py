@@ -35,6 +35,7 @@ class Cue:
     lines: tuple[str, ...]
     text: str  # its words as written: the lines joined with their own spacing
     space: bool  # a space stands between it and the cue before, in the script
+    section: int = 0  # index of the section whose narration it carries
 
     @property
     def chars_per_second(self) -> float:
@@ -98,14 +99,14 @@ class _Text:
 
 
 @dataclass(frozen=True)
-class Timing:
+class WordTimes:
     """When each token is spoken, on the episode clock."""
 
     starts: Sequence[float]
     ends: Sequence[float]
 
 
-def make_cues(tokens: Sequence[Token], timing: Timing, style: Subtitles, fps: int) -> list[Cue]:
+def make_cues(tokens: Sequence[Token], timing: WordTimes, style: Subtitles, fps: int) -> list[Cue]:
     """Cut tokens into cues, weighing the break rules against the timing rules."""
     text = _Text(tokens, style)
     cues = []
@@ -126,7 +127,7 @@ def _out_time(start: float, spoken_end: float, chars: int, style: Subtitles, fps
     return min(end, start + style.max_duration)
 
 
-def _segment(text: _Text, timing: Timing, fps: int) -> list[tuple[int, int]]:
+def _segment(text: _Text, timing: WordTimes, fps: int) -> list[tuple[int, int]]:
     style, n = text.style, len(text.tokens)
     gap = style.min_gap_frames / fps
     longest = style.max_line_chars * style.max_lines
@@ -154,7 +155,7 @@ def _segment(text: _Text, timing: Timing, fps: int) -> list[tuple[int, int]]:
     return ranges[::-1]
 
 
-def _timing_cost(text: _Text, timing: Timing, i: int, j: int, gap: float) -> float:
+def _timing_cost(text: _Text, timing: WordTimes, i: int, j: int, gap: float) -> float:
     style, n = text.style, len(text.tokens)
     start = timing.starts[i]
     room = (timing.starts[j] - gap if j < n else timing.ends[-1] + 0.5) - start
@@ -179,7 +180,7 @@ def settle(cues: Sequence[Cue], style: Subtitles, fps: int) -> list[Cue]:
     return out
 
 
-def proportional(tokens: Sequence[Token], start: float, end: float) -> Timing:
+def proportional(tokens: Sequence[Token], start: float, end: float) -> WordTimes:
     """Token times spread over [start, end] by length: for when there is no voice to follow."""
     weights = [max(1, len(t.text)) + (1 if t.space else 0) for t in tokens]
     total = sum(weights) or 1
@@ -188,7 +189,7 @@ def proportional(tokens: Sequence[Token], start: float, end: float) -> Timing:
         starts.append(start + (end - start) * acc / total)
         acc += w
         ends.append(start + (end - start) * acc / total)
-    return Timing(starts, ends)
+    return WordTimes(starts, ends)
 
 
 def problems_with(cue: Cue, style: Subtitles) -> list[str]:

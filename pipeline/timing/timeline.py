@@ -1,4 +1,5 @@
-"""The Timeline: every section, shot and cue placed on one clock.
+"""The Timeline: every section, shot, cue, take, room-tone fill and music part placed on one
+clock. The renderer, the mix and the subtitle writers read it; none of them places anything.
 
 Video time is counted in whole frames so that segments join exactly: each section lasts a
 whole number of frames (its pause absorbs the rounding), so a section's length never
@@ -8,45 +9,30 @@ depends on where it starts, and an edit to one section leaves the others' frames
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
-from pipeline.errors import Problem
-from pipeline.script.model import Essay, Section, Visual
+from pipeline.base.errors import Problem
+from pipeline.base.ffmpeg import SAMPLE_RATE
+from pipeline.script.model import Card, Essay, Section
 from pipeline.timing.align import align
-from pipeline.timing.cues import Cue, Timing, make_cues, problems_with, proportional, settle
+from pipeline.timing.cues import Cue, WordTimes, make_cues, problems_with, proportional, settle
+from pipeline.timing.shots import place_shots
+from pipeline.timing.sound import Cut, music_spans, narration_clips, room_tone
+from pipeline.timing.spans import (
+    Chapter,
+    MusicSpan,
+    NarrationClip,
+    RoomTone,
+    SectionSpan,
+    ShotSpan,
+)
 from pipeline.timing.text import tokenize
 
-
-@dataclass(frozen=True)
-class SectionSpan:
-    index: int
-    id: str
-    title: str
-    first_frame: int
-    end_frame: int  # exclusive
-    speech_start: float  # seconds: where its narration take begins
-    speech_end: float
-
-
-@dataclass(frozen=True)
-class ShotSpan:
-    visual: Visual
-    section: int
-    first_frame: int  # first frame it shows in (its fade-in starts here)
-    end_frame: int  # exclusive; includes the next shot's fade-in, which it sits under
-    fade_frames: int  # crossfade in from the shot before (from black for the first shot)
-    still_from: int  # where its move has ended (the next shot starts): it holds from here
-
-
-@dataclass(frozen=True)
-class Chapter:
-    start: float
-    end: float
-    title: str
+__all__ = ["Chapter", "SectionSpan", "ShotSpan", "Spoken", "Timeline", "build_timeline"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +42,19 @@ class Timeline:
     sections: tuple[SectionSpan, ...]
     shots: tuple[ShotSpan, ...]
     cues: tuple[Cue, ...]
+    narration: tuple[NarrationClip, ...] = ()
+    room_tone: tuple[RoomTone, ...] = ()
+    music: tuple[MusicSpan, ...] = ()
     warnings: tuple[Problem, ...] = ()  # where take and script disagree, or a cue breaks a rule
 
     @property
     def duration(self) -> float:
         return self.frames / self.fps
+
+    @property
+    def samples(self) -> int:
+        """The sound's length: exactly the video's frames (48000 is a multiple of each fps)."""
+        return self.frames * SAMPLE_RATE // self.fps
 
     @property
     def chapters(self) -> tuple[Chapter, ...]:
@@ -69,24 +63,55 @@ class Timeline:
             for s in self.sections
         )
 
+    @property
+    def cards(self) -> dict[str, Card]:
+        """The episode's cards by shot name, in order: what its pictures are drawn from."""
+        return {s.name: s.visual for s in self.shots if isinstance(s.visual, Card)}
 
-class Spoken(Protocol):
-    """What the timeline needs of a take: its length, and its level for alignment."""
+
+class Spoken(Cut, Protocol):
+    """What the timeline needs of a take: the samples it keeps, and its level for alignment
+    (None: cues are timed by text length)."""
+
+    levels: np.ndarray | None
 
     @property
     def duration(self) -> float: ...
 
-    levels: np.ndarray | None
 
-
-def build_timeline(essay: Essay, takes: Mapping[str, Spoken]) -> Timeline:
-    """Place everything, given each section's take."""
+def build_timeline(
+    essay: Essay, takes: Mapping[str, Spoken], music_lengths: Sequence[int] = ()
+) -> Timeline:
+    """Place everything, given each section's take and each music part's length in samples."""
     fps = essay.settings.video.fps
-    timing = essay.settings.timing
-    style = essay.settings.subtitles
-    sections, cues, warnings = [], [], []
-    frame = 0
-    last = len(essay.sections) - 1
+    spans, cues, warnings = _place_sections(essay, takes)
+    frames = spans[-1].end_frame
+    cues = settle(cues, essay.settings.subtitles, fps)
+    warnings += _cue_warnings(essay, cues)
+    warnings += _pace_warnings(essay, takes)
+    audio = essay.settings.audio
+    clips = narration_clips(spans, [takes[s.id] for s in essay.sections], audio.fade)
+    length = frames * SAMPLE_RATE // fps
+    return Timeline(
+        fps=fps,
+        frames=frames,
+        sections=tuple(spans),
+        shots=place_shots(essay.sections, spans, fps),
+        cues=tuple(cues),
+        narration=clips,
+        room_tone=room_tone(clips, length, audio.fade) if audio.room_tone else (),
+        music=music_spans(essay, spans, music_lengths, fps, length),
+        warnings=tuple(warnings),
+    )
+
+
+def _place_sections(
+    essay: Essay, takes: Mapping[str, Spoken]
+) -> tuple[list[SectionSpan], list[Cue], list[Problem]]:
+    """Each section as long as its take plus its pauses, in whole frames; its cues in it."""
+    fps, timing = essay.settings.video.fps, essay.settings.timing
+    spans, cues, warnings = [], [], []
+    frame, last = 0, len(essay.sections) - 1
     for i, section in enumerate(essay.sections):
         lead = timing.lead_in if i == 0 else 0.0
         after = timing.tail if i == last else timing.pause
@@ -96,21 +121,13 @@ def build_timeline(essay: Essay, takes: Mapping[str, Spoken]) -> Timeline:
         span = SectionSpan(
             i, section.id, section.title, frame, frame + frames, start, start + take.duration
         )
-        sections.append(span)
+        spans.append(span)
         made, doubts = _section_cues(section, take, span, essay)
         # a cue stays in its own section, so a section's frames depend on its text alone
-        cues += [replace(c, start=max(c.start, frame / fps)) for c in made]
+        cues += [replace(c, start=max(c.start, frame / fps), section=i) for c in made]
         warnings += doubts
         frame += frames
-    cues = settle(cues, style, fps)
-    warnings += [
-        _where(essay.sections, cue).problem(f"the cue '{cue.text}' {rule}", warning=True)
-        for cue in cues
-        for rule in problems_with(cue, style)
-    ]
-    warnings += _pace_warnings(essay, sections, takes)
-    shots = _place_shots(essay.sections, sections, fps)
-    return Timeline(fps, frame, tuple(sections), shots, tuple(cues), tuple(warnings))
+    return spans, cues, warnings
 
 
 def _section_cues(
@@ -118,36 +135,38 @@ def _section_cues(
 ) -> tuple[list[Cue], list[Problem]]:
     """Cues timed by aligning the script to the take (by text length if it has no levels)."""
     style = essay.settings.subtitles
+    fps = essay.settings.video.fps
     tokens = tokenize(section.narration.text, style.max_line_chars)
     if take.levels is None:
-        return make_cues(
-            tokens,
-            proportional(tokens, span.speech_start, span.speech_end),
-            style,
-            essay.settings.video.fps,
-        ), []
+        times = proportional(tokens, span.speech_start, span.speech_end)
+        return make_cues(tokens, times, style, fps), []
     aligned = align(tokens, take.levels)
     at = span.speech_start
-    timing = Timing([at + t for t in aligned.starts], [at + t for t in aligned.ends])
+    times = WordTimes([at + t for t in aligned.starts], [at + t for t in aligned.ends])
     doubts = [
         section.narration.script.problem(f"section '{section.id}': {doubt}", warning=True)
         for doubt in aligned.doubts
     ]
-    return make_cues(tokens, timing, style, essay.settings.video.fps), doubts
+    return make_cues(tokens, times, style, fps), doubts
 
 
-def _where(sections: tuple[Section, ...], cue: Cue):
-    """The narration text a cue comes from."""
-    for section in sections:
-        if cue.text in " ".join(section.narration.text.split()):
-            return section.narration.script
-    return sections[0].narration.script
+def _cue_warnings(essay: Essay, cues: Sequence[Cue]) -> list[Problem]:
+    """Cues that still break a rule (the voice left no way around it), against the
+    narration they come from."""
+    style = essay.settings.subtitles
+    return [
+        essay.sections[cue.section].narration.script.problem(
+            f"the cue '{cue.text}' {rule}", warning=True
+        )
+        for cue in cues
+        for rule in problems_with(cue, style)
+    ]
 
 
 PACE_RANGE = (0.6, 1.7)  # a section's speaking pace against the episode's, before we warn
 
 
-def _pace_warnings(essay: Essay, spans, takes: Mapping[str, Spoken]) -> list[Problem]:
+def _pace_warnings(essay: Essay, takes: Mapping[str, Spoken]) -> list[Problem]:
     """Sections with much more or less speech than their text implies, judged against the
     pace of the other sections."""
     paces = [takes[s.id].duration / max(len(s.narration.text), 1) for s in essay.sections]
@@ -164,32 +183,3 @@ def _pace_warnings(essay: Essay, spans, takes: Mapping[str, Spoken]) -> list[Pro
                 f"section '{section.id}' has {ratio:.1f}x the speech of the other sections for "
                 f"its text ({more} than the script implies): {hint}?", warning=True))  # fmt: skip
     return found
-
-
-def _place_shots(
-    sections: tuple[Section, ...], spans: list[SectionSpan], fps: int
-) -> tuple[ShotSpan, ...]:
-    """Shots share their section's frames by weight; a crossfade overlaps the shot before."""
-    nominal = []  # (visual, section index, first, end) before any overlap
-    for section, span in zip(sections, spans, strict=True):
-        total = sum(v.weight for v in section.visuals)
-        frames = span.end_frame - span.first_frame
-        acc = 0.0
-        start = span.first_frame
-        for v in section.visuals:
-            acc += v.weight
-            end = span.first_frame + round(frames * acc / total)
-            end = max(end, start + 1) if start < span.end_frame else end
-            nominal.append((v, span.index, start, min(end, span.end_frame)))
-            start = end
-    shots = []
-    for k, (visual, sec, first, end) in enumerate(nominal):
-        fade = 0
-        if visual.transition.kind == "crossfade":
-            fade = min(round(visual.transition.duration * fps), end - first)
-            if k > 0:
-                fade = min(fade, nominal[k - 1][3] - nominal[k - 1][2])
-        shots.append([visual, sec, first, end, fade, end])
-    for k in range(len(shots) - 1):
-        shots[k][3] += shots[k + 1][4]  # stay under the next shot while it fades in
-    return tuple(ShotSpan(*s) for s in shots)

@@ -12,7 +12,7 @@ import numpy as np
 import resvg_py
 from PIL import Image
 
-from pipeline.errors import RenderError
+from pipeline.base.errors import RenderError
 from pipeline.visuals.yuv import Overlay, Planes, overlay_from_rgba, rgb_to_planes
 
 

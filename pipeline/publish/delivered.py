@@ -7,32 +7,35 @@ recorded when they were delivered, and the files are the ones delivered then.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.base.cache import Cache, key
 
-def key_of(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+AREA = "delivered"
 
 
 class Delivered:
-    def __init__(self, record: Path, folder: Path):
-        self.record, self.folder = record, folder
+    """The record of what a folder of output/ holds, kept in the cache."""
+
+    def __init__(self, cache: Cache, folder: Path):
+        self.area, self.folder = cache.area(AREA), folder
+        self.record = f"{folder.name}.json"
+        found = self.area.get(self.record)
         try:
-            self.known: dict[str, dict] = json.loads(record.read_text())
+            self.known: dict[str, dict] = json.loads(found.read_text()) if found else {}
         except (OSError, ValueError):
             self.known = {}
         self.keys: dict[str, str] = {}
 
-    def reuse(self, name: str, key: str, staged: Path) -> bool:
-        """Put last build's file into `staged` if it is what `key` would make again."""
-        self.keys[name] = key
+    def reuse(self, name: str, made_of: object, staged: Path) -> bool:
+        """Put last build's file into `staged` if it is what `made_of` would make again."""
+        self.keys[name] = key(made_of)
         entry, old = self.known.get(name), self.folder / name
-        if not entry or entry["key"] != key or not old.is_file():
+        if not entry or entry["key"] != self.keys[name] or not old.is_file():
             return False
         stat = old.stat()
         if (stat.st_size, stat.st_mtime_ns) != (entry["size"], entry["mtime"]):
@@ -54,5 +57,4 @@ class Delivered:
                     "size": stat.st_size,
                     "mtime": stat.st_mtime_ns,
                 }
-        self.record.parent.mkdir(parents=True, exist_ok=True)
-        self.record.write_text(json.dumps(entries, indent=1))
+        self.area.put_text(self.record, json.dumps(entries, indent=1))

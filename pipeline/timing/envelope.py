@@ -1,14 +1,15 @@
 """Where there is speech: a level envelope and a voice mask, derived from the audio itself.
 
-One envelope serves trimming, room tone, ducking and (later) alignment: RMS level in dBFS
-per 10 ms hop, and a mask that is True where someone is speaking.
+One envelope serves alignment, trimming, room tone and ducking: RMS level in dBFS per 10 ms
+hop, and a mask that is True where someone is speaking. It lives with timing, the lowest
+stage that reads it, so the sound stage looks down at it too.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from pipeline.ffmpeg import SAMPLE_RATE
+from pipeline.base.ffmpeg import SAMPLE_RATE
 
 HOP = 0.01  # seconds per envelope value
 HOP_SAMPLES = int(SAMPLE_RATE * HOP)

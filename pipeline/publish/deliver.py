@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 
-def publish(staged: Path, destination: Path) -> None:
+def deliver(staged: Path, destination: Path) -> None:
     """Swap the staged folder in for `destination` by rename.
 
     A rename is atomic only within one file system, so the swap happens beside

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import RenderError
+from pipeline.base.errors import RenderError
 
 SAMPLE_RATE = 48_000  # every sound in the pipeline is resampled to this once, on decode
 

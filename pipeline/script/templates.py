@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from pipeline.visuals.fonts import Font, TextDoesNotFit, wrap
+from pipeline.script.fonts import Font, TextDoesNotFit, wrap
 
 
 class TemplateProblem(ValueError):

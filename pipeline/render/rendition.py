@@ -1,4 +1,4 @@
-"""Render profiles: the delivery settings (master) and a quick look (draft)."""
+"""Video renditions: the size, rate and x264 settings a segment is encoded with."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from pipeline.script.schema import Video
 
-PROFILES = ("master", "draft")
 DRAFT_HEIGHT = 480
 
 
 @dataclass(frozen=True)
-class Profile:
+class Rendition:
     name: str
     width: int
     height: int
@@ -34,9 +33,12 @@ class Profile:
         ]
 
 
-def profile_for(video: Video, name: str) -> Profile:
-    if name == "draft":
-        width = round(DRAFT_HEIGHT * video.width / video.height / 2) * 2
-        # ultrafast: a look, not a delivery (its stream is H.264 Constrained Baseline)
-        return Profile("draft", width, DRAFT_HEIGHT, video.fps, 28, "ultrafast")
-    return Profile("master", video.width, video.height, video.fps, video.crf, video.preset)
+def delivery(video: Video) -> Rendition:
+    """The series' own settings: what subscribers get."""
+    return Rendition("master", video.width, video.height, video.fps, video.crf, video.preset)
+
+
+def draft(video: Video) -> Rendition:
+    """A quick look at 480 lines. ultrafast: its stream is H.264 Constrained Baseline."""
+    width = round(DRAFT_HEIGHT * video.width / video.height / 2) * 2
+    return Rendition("draft", width, DRAFT_HEIGHT, video.fps, 28, "ultrafast")

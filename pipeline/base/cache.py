@@ -1,0 +1,189 @@
+"""The project's cache: named areas of entries kept by content key, and scratch folders.
+
+It lives in <project>/.essay-cache. An entry (a file, or a folder of files) is made under a
+temporary name beside its final one and renamed into place, so nothing in the cache is
+ever half-written; using an entry touches it, so `prune` can tell what has not been used.
+One digest names everything: `key` for a recipe of plain values, `file_digest` for bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+CACHE_DIR = ".essay-cache"
+SCRATCH = "scratch"
+_STALE_SCRATCH_SECONDS = 24 * 3600
+
+
+def key(*parts: object) -> str:
+    """The content key of a recipe: any JSON-able values (paths and dates as text)."""
+    text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def file_digest(path: Path) -> str:
+    """The digest of a file's bytes; read again only when its size or mtime changed."""
+    stat = path.stat()
+    return _digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _digest(path: Path, size: int, mtime: int) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Area:
+    """One kind of entry: segments, sound, analysis, delivered records."""
+
+    folder: Path
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def get(self, name: str) -> Path | None:
+        """The entry if it exists, marked as used now."""
+        path = self.path(name)
+        if not path.exists():
+            return None
+        try:
+            os.utime(path)
+        except OSError:  # gone meanwhile (pruned), or read-only: it is still there to read
+            return path if path.exists() else None
+        return path
+
+    def put_file(self, name: str, make: Callable[[Path], None]) -> Path:
+        """Make a file entry with `make(temporary path)`, then rename it into place."""
+        final = self.path(name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stem, dot, suffix = name.partition(".")
+        tmp = self.folder / f".{stem}.{os.getpid()}.{time.monotonic_ns()}.tmp{dot}{suffix}"
+        try:
+            make(tmp)
+            tmp.replace(final)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return final
+
+    def put_text(self, name: str, text: str) -> Path:
+        return self.put_file(name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def put_folder(self, name: str, make: Callable[[Path], None]) -> Path:
+        """Make a folder entry with `make(temporary folder)`, then rename it into place; if
+        another build finished the same entry first, theirs stands."""
+        final = self.path(name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=self.folder))
+        try:
+            make(work)
+            try:
+                work.rename(final)
+            except OSError:
+                if not final.is_dir():
+                    raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return final
+
+
+@dataclass(frozen=True)
+class Cache:
+    root: Path
+
+    @classmethod
+    def for_project(cls, project: Path) -> Cache:
+        return cls(project / CACHE_DIR)
+
+    def area(self, name: str) -> Area:
+        return Area(self.root / name)
+
+    def scratch(self, prefix: str) -> Path:
+        """A fresh folder for one build's temporary files; the caller removes it."""
+        base = self.root / SCRATCH
+        base.mkdir(parents=True, exist_ok=True)
+        _sweep(base)
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=base))
+
+
+def _sweep(base: Path) -> None:
+    """Remove what killed builds left behind (not what a running build is using)."""
+    now = time.time()
+    for entry in base.iterdir():
+        try:
+            stale = now - entry.stat().st_mtime > _STALE_SCRATCH_SECONDS
+        except FileNotFoundError:  # another build's, removed meanwhile
+            continue
+        if stale:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    removed: int  # entries
+    freed: int  # bytes
+    kept: int
+    size: int  # bytes still in the cache
+
+
+def prune(cache: Cache, older_than: float | None = None, max_bytes: int | None = None) -> Pruned:
+    """Remove entries unused for `older_than` seconds, then the least recently used until
+    the cache holds at most `max_bytes`. What killed builds left half-made goes too, once
+    it is a day old (younger, it may be a running build's)."""
+    now = time.time()
+    entries = sorted(_entries(cache.root), key=lambda e: e[0])  # least recently used first
+    total = sum(size for _, size, _ in entries)
+    removed = freed = 0
+    for used, size, path in entries:
+        unused = now - used
+        if path.name.startswith("."):
+            doomed = unused > _STALE_SCRATCH_SECONDS
+        else:
+            doomed = (older_than is not None and unused > older_than) or (
+                max_bytes is not None and total - freed > max_bytes
+            )
+        if doomed and _remove(path):
+            removed, freed = removed + 1, freed + size
+    return Pruned(removed, freed, len(entries) - removed, total - freed)
+
+
+def _entries(root: Path) -> list[tuple[float, int, Path]]:
+    """(last use, bytes, path) of every entry of every area but the scratch folders."""
+    found = []
+    areas = [a for a in root.iterdir() if a.is_dir() and a.name != SCRATCH] if root.is_dir() else []
+    for area in areas:
+        for entry in area.iterdir():
+            try:
+                found.append((entry.stat().st_mtime, _size(entry), entry))
+            except FileNotFoundError:  # removed meanwhile
+                continue
+    return found
+
+
+def _size(path: Path) -> int:
+    if not path.is_dir():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _remove(path: Path) -> bool:
+    try:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

@@ -1,0 +1,65 @@
+"""`essay check`: validate episodes, a project's folder, or the whole series; render nothing."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+
+import click
+
+from pipeline.base.errors import EssayError, RenderError
+from pipeline.cli import report
+from pipeline.script.selection import Selection, select
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: Sequence[Path]) -> None:
+    """Validate episodes without rendering: the ones named, every episode of a folder's
+    project, or, with no paths, the whole series. Exit status 2 if anything is wrong."""
+    from pipeline.build import check as run_check
+
+    selections, problems = select(paths)
+    invalid, broke = bool(problems), False
+    if problems:
+        report.problems(problems, "its episodes were not checked")
+    for picked in selections:
+        _series_line(picked, whole=not paths or any(p.is_dir() for p in paths))
+        for path in picked.episodes:
+            try:
+                checked = report.guard(partial(run_check, path, project=picked.project))
+            except EssayError as err:
+                report.problems(err.problems, f"{path} cannot be built as it is")
+                invalid = True
+                continue
+            except RenderError as err:  # a tool failed on input that validated
+                report.failed(err)
+                broke = True
+                continue
+            report.warnings(checked.warnings)
+            click.echo(f"{report.shown(path)}: ok: {_summary(checked)}")
+    if broke or invalid:
+        sys.exit(report.EXIT_FAILED if broke else report.EXIT_INVALID)
+
+
+def _series_line(picked: Selection, whole: bool) -> None:
+    project = picked.project
+    if picked.series_named or whole:
+        episodes = report.plural(len(project.episodes), "episode")
+        click.echo(
+            f"{report.shown(project.series_file)}: ok: the series '{project.series.series}', "
+            f"{episodes}"
+        )
+
+
+def _summary(checked) -> str:
+    t, doubts = checked.timeline, checked.warnings
+    counted = [
+        report.plural(len(t.sections), "section"),
+        report.clock(t.duration),
+        report.plural(len(t.shots), "shot"),
+        report.plural(len(t.cues), "subtitle cue"),
+    ]
+    return ", ".join(counted + ([report.plural(len(doubts), "warning")] if doubts else []))

@@ -1,0 +1,59 @@
+"""A product is one kind of delivered file: what it is made of (its key) and how it is made.
+
+A build makes, for each product its profile names, `<slug><suffix>` from the Rendered parts
+of the episode, unless the file delivered last time had the same key and is untouched.
+Adding an output is one new module that defines a Product, and a name in a profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.audio.encoded import Sound
+from pipeline.audio.loudness import Loudness
+from pipeline.base.errors import Problem
+from pipeline.script.model import Essay
+from pipeline.timing.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a build has made before it writes any file."""
+
+    essay: Essay
+    timeline: Timeline
+    segments: tuple[Path, ...]  # the encoded pictures, in order
+    sound: Sound
+    loudness: dict[str, Loudness]  # of each delivered file that carries sound, by name
+    scratch: Path  # for a maker's temporary files
+
+
+def _no_doubts(essay: Essay, timeline: Timeline) -> list[Problem]:
+    return []
+
+
+@dataclass(frozen=True)
+class Product:
+    suffix: str  # after the slug: ".srt"
+    key: Callable[[Rendered], object]  # what the file is made of: any JSON-able values
+    make: Callable[[Rendered, Path], None]  # write the file at the path given
+    sound: str | None = None  # the sound stream it carries (its loudness is reported)
+    check: Callable[[Essay, Timeline], list[Problem]] = _no_doubts  # warnings for `essay check`
+
+    def name(self, slug: str) -> str:
+        return f"{slug}{self.suffix}"
+
+
+def text_product(
+    suffix: str,
+    text: Callable[[Rendered], str],
+    check: Callable[[Essay, Timeline], list[Problem]] = _no_doubts,
+) -> Product:
+    """A small text file, made of nothing but its own text."""
+
+    def write(rendered: Rendered, out: Path) -> None:
+        out.write_text(text(rendered), encoding="utf-8")
+
+    return Product(suffix, text, write, check=check)

@@ -1,0 +1,253 @@
+"""A validated EpisodeDoc made into an Essay: paths resolved, text filled in, cards drawn as
+SVG, and every problem on the way collected, not just the first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.base.errors import EssayError, Problem
+from pipeline.script import model as m
+from pipeline.script import schema as s
+from pipeline.script.assets import AUDIO_TYPES, IMAGE_TYPES, Assets
+from pipeline.script.fonts import Font
+from pipeline.script.source import KeyPath, Source, key_name
+from pipeline.script.templates import CardTemplates, TemplateProblem, render_text
+
+OVERLAY_TEMPLATE = "caption"
+
+
+def context_of(doc: s.EpisodeDoc) -> dict[str, Any]:
+    """The names the author's text and the card templates may use."""
+    return {
+        "series": doc.series,
+        "episode": doc.episode,
+        "title": doc.title,
+        "film": {"title": doc.film.title, "year": doc.film.year, "director": doc.film.director},
+        "author": doc.author or "",
+        "date": doc.date.isoformat() if doc.date else "",
+    }
+
+
+def section_context(context: dict[str, Any], i: int, sec: s.Section) -> dict[str, Any]:
+    return {**context, "section": {"id": sec.id, "title": sec.title, "number": i + 1}}
+
+
+def narration_text(doc: s.EpisodeDoc, i: int) -> str:
+    """Section i's script as it is read: its Jinja2 filled in as the loader fills it.
+    Raises TemplateProblem."""
+    sec = doc.sections[i]
+    context = section_context(context_of(doc), i, sec)
+    context["section"]["title"] = render_text(sec.title, context)
+    return render_text(sec.narration.text, context)
+
+
+@dataclass
+class Normaliser:
+    """Turns a validated EpisodeDoc into an Essay, collecting every problem on the way."""
+
+    path: Path  # the episode's YAML
+    root: Path  # the project folder
+    source: Source  # series.yaml and the episode, merged
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.assets = Assets(self.root, self.report)
+
+    def report(self, path: KeyPath, message: str) -> None:
+        self.problems.append(self.source.problem(path, message))
+
+    def origin(self, path: KeyPath) -> m.Origin:
+        mark = self.source.mark(path)
+        return m.Origin(mark and mark.file, mark and mark.line, mark and mark.col, key_name(path))
+
+    def text(self, raw: str, path: KeyPath, context: dict[str, Any]) -> str:
+        try:
+            return render_text(raw, context)
+        except TemplateProblem as err:
+            self.report(path, str(err))
+            return raw
+
+    def essay(
+        self, doc: s.EpisodeDoc, fonts: dict[str, Font], templates: CardTemplates | None
+    ) -> m.Essay:
+        """Raises EssayError with every problem found, those reported before included."""
+        context = context_of(doc)
+        sections = tuple(
+            self.section(doc, i, sec, context, templates) for i, sec in enumerate(doc.sections)
+        )
+        self.check_unique_ids(doc)
+        music = self.music(doc)
+        if doc.subtitles.font not in fonts and not self.problems:
+            self.report(
+                ("subtitles", "font"),
+                f"no font named '{doc.subtitles.font}' in `fonts`; use one of: {', '.join(fonts)}",
+            )
+        if self.problems:
+            raise EssayError(self.problems)
+        settings = _settings(doc, fonts, templates, self.root)
+        return m.Essay(self.path, self.root, _meta(self.path, doc), settings, sections, music)
+
+    def check_unique_ids(self, doc: s.EpisodeDoc) -> None:
+        first: dict[str, int] = {}
+        for i, sec in enumerate(doc.sections):
+            if sec.id in first:
+                self.report(
+                    ("sections", i, "id"),
+                    f"duplicate section id '{sec.id}', also used by sections[{first[sec.id]}]; "
+                    "give each section its own id",
+                )
+            first.setdefault(sec.id, i)
+
+    def section(self, doc, i: int, sec: s.Section, context, templates) -> m.Section:
+        here: KeyPath = ("sections", i)
+        context = section_context(context, i, sec)
+        title = self.text(sec.title, (*here, "title"), context)
+        context["section"]["title"] = title
+        narration = self.narration(doc, i, context)
+        visuals = []
+        for j, shot in enumerate(sec.visuals):
+            key = (*here, "visuals", j)
+            transition = self.transition(doc, shot.transition)
+            if isinstance(shot, s.StillShot):
+                visuals.append(self.still(doc, key, shot, transition, context, templates))
+            else:
+                visuals.append(self.card(key, shot, transition, context, templates))
+        return m.Section(sec.id, title, narration, tuple(visuals), self.origin(here))
+
+    def narration(self, doc: s.EpisodeDoc, i: int, context) -> m.Narration:
+        """The section's take: its own file, or its stretch of the episode's single take."""
+        here: KeyPath = ("sections", i, "narration")
+        spec = doc.sections[i].narration
+        shared = doc.narration.take if doc.narration else None
+        raw = spec.audio or shared
+        key = (*here, "audio") if spec.audio or not shared else ("narration", "take")
+        if raw is None:
+            self.report(
+                (*here, "audio"),
+                "required key is missing; add the section's take, "
+                "or give the episode one `narration: {take: ...}`",
+            )
+        start = spec.start if spec.start is not None else (0.0 if raw != shared else None)
+        end = spec.end
+        following = doc.sections[i + 1].narration if i + 1 < len(doc.sections) else None
+        if end is None and following and (following.audio or shared) == raw:
+            end = following.start
+        file = self.assets.file(raw, key, AUDIO_TYPES) if raw else None
+        return m.Narration(
+            text=self.text(spec.text, (*here, "text"), context),
+            audio=file or Path(raw or ""),
+            start=0.0 if i == 0 and start is None else start,
+            end=end,
+            origin=self.origin(key),
+            offsets=self.origin((*here, "start")),
+            script=self.origin((*here, "text")),
+        )
+
+    def music(self, doc: s.EpisodeDoc) -> tuple[m.MusicPart, ...]:
+        clips = [(("music", "bed"), doc.music.bed)] if doc.music.bed else []
+        clips += [(("music", "cues", k), cue) for k, cue in enumerate(doc.music.cues)]
+        parts = []
+        for key, clip in clips:
+            span = self.cue_span(doc, key, clip) if isinstance(clip, s.MusicCue) else None
+            file = self.assets.file(clip.file, (*key, "file"), AUDIO_TYPES)
+            if file:
+                parts.append(
+                    m.MusicPart(
+                        file,
+                        clip.level,
+                        clip.fade_in,
+                        clip.fade_out,
+                        clip.loop,
+                        span,
+                        self.origin(key),
+                    )
+                )
+        return tuple(parts)
+
+    def cue_span(self, doc: s.EpisodeDoc, key: KeyPath, clip: s.MusicCue) -> tuple[int, int]:
+        """The first and last section a music cue covers."""
+        ids = {sec.id: i for i, sec in enumerate(doc.sections)}
+        first, last = ids.get(clip.start), ids.get(clip.end or clip.start)
+        named = [("start", first)] + ([("end", last)] if clip.end else [])
+        for name, found in named:
+            if found is None:
+                self.report(
+                    (*key, name),
+                    f"no section with id '{getattr(clip, name)}'; use one of: {', '.join(ids)}",
+                )
+        if first is not None and last is not None and last < first:
+            self.report((*key, "end"), "the cue ends before it starts; swap start and end")
+        return (first or 0, last or 0)
+
+    def transition(self, doc: s.EpisodeDoc, t: s.Transition | None) -> m.Transition:
+        chosen = _overlay(doc.defaults.transition, t)
+        return m.Transition(chosen.type, chosen.duration if chosen.type == "crossfade" else 0.0)
+
+    def still(self, doc, key, shot: s.StillShot, transition, context, templates) -> m.Still:
+        image = self.assets.file(shot.still, (*key, "still"), IMAGE_TYPES)
+        size = self.assets.image_size(image, (*key, "still")) if image else None
+        overlay = None
+        if (shot.caption or shot.credit) and templates:
+            fields = {
+                name: self.text(value, (*key, name), context)
+                for name, value in (("caption", shot.caption), ("credit", shot.credit))
+                if value
+            }
+            overlay = self.fill(templates, OVERLAY_TEMPLATE, context, fields, key)
+        move = _overlay(doc.defaults.move, shot.move)
+        return m.Still(
+            image or Path(shot.still),
+            size or (0, 0),
+            move,
+            overlay,
+            shot.weight,
+            transition,
+            self.origin(key),
+            self.origin((*key, "move")),
+        )
+
+    def card(self, key, shot: s.CardShot, transition, context, templates) -> m.Card:
+        fields = {k: self.text(v, (*key, "fields", k), context) for k, v in shot.fields.items()}
+        svg = self.fill(templates, shot.card, context, fields, key) if templates else ""
+        return m.Card(svg or "", shot.weight, transition, self.origin(key))
+
+    def fill(
+        self, templates: CardTemplates, name: str, context, fields, key: KeyPath
+    ) -> str | None:
+        try:
+            return templates.render(name, context, fields)
+        except TemplateProblem as err:
+            where = (*key, "fields", err.field) if err.field else (*key, "card")
+            if err.field in ("caption", "credit") and name == OVERLAY_TEMPLATE:
+                where = (*key, err.field)
+            self.report(where, str(err))
+            return None
+
+
+def _meta(path: Path, doc: s.EpisodeDoc) -> m.Meta:
+    film = m.Film(doc.film.title, doc.film.year, doc.film.director)
+    return m.Meta(path.stem, doc.series, doc.episode, doc.title, film, doc.author, doc.date)
+
+
+def _settings(
+    doc: s.EpisodeDoc, fonts: dict[str, Font], templates: CardTemplates | None, root: Path
+) -> m.Settings:
+    return m.Settings(
+        video=doc.video,
+        timing=doc.timing,
+        subtitles=doc.subtitles,
+        audio=doc.audio,
+        music=doc.music,
+        fonts=tuple(sorted({f.path for f in fonts.values()})),
+        font_names=tuple((name, f.path) for name, f in fonts.items()),
+        templates=templates.folder if templates else root,
+    )
+
+
+def _overlay(default: Any, chosen: Any) -> Any:
+    """The default model with the keys the author set in `chosen` put over it."""
+    if chosen is None:
+        return default
+    return type(default)(**{**default.model_dump(), **chosen.model_dump(exclude_unset=True)})

@@ -1,0 +1,157 @@
+"""The project: the folder that holds essays/. Its series settings are validated once, the
+fonts and card templates its episodes use are opened once, and its cache lives in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.base.cache import Cache
+from pipeline.base.errors import EssayError, Problem
+from pipeline.base.runner import Runner
+from pipeline.script import model as m
+from pipeline.script import schema as s
+from pipeline.script.assets import FONT_TYPES, Assets
+from pipeline.script.fonts import Font, open_font
+from pipeline.script.normalise import Normaliser
+from pipeline.script.source import KeyPath, Mark, Source, merge, read_yaml
+from pipeline.script.templates import CardTemplates
+from pipeline.script.validate import validate
+
+ESSAYS = "essays"
+SERIES_FILE = "series.yaml"
+
+
+class Project:
+    """Open one with `Project.open(root)` or `Project.containing(path)`."""
+
+    def __init__(self, root: Path, series: Source, settings: s.SeriesDoc, runner: Runner):
+        self.root = root
+        self.series_file = root / ESSAYS / SERIES_FILE
+        self.series_source = series
+        self.series = settings
+        self.runner = runner
+        self.cache = Cache.for_project(root)
+        self._fonts: dict[Path, Font] = {}
+        self._templates: dict[tuple, CardTemplates] = {}
+        self._series_parts: tuple[dict[str, Font], CardTemplates | None] = ({}, None)
+
+    @classmethod
+    def open(cls, root: Path, runner: Runner | None = None) -> Project:
+        """Raises EssayError naming every problem of series.yaml."""
+        root = Path(root).resolve()
+        series = read_yaml(root / ESSAYS / SERIES_FILE)
+        project = cls(root, series, validate(s.SeriesDoc, series), runner or Runner())
+        problems: list[Problem] = []
+        assets = Assets(root, _reporter(series, problems))
+        fonts = project._open_fonts(project.series.fonts, assets)
+        templates = project._open_templates(project.series.templates, fonts, assets)
+        if problems:
+            raise EssayError(problems)
+        project._series_parts = (fonts, templates)
+        return project
+
+    @classmethod
+    def containing(cls, path: Path, runner: Runner | None = None) -> Project:
+        """The project `path` (an episode, a folder, the series file) belongs to."""
+        return cls.open(project_root(path), runner)
+
+    @property
+    def episodes(self) -> tuple[Path, ...]:
+        """Every episode of the series: essays/*.yaml but the series file, by name."""
+        found = (self.root / ESSAYS).glob("*.yaml")
+        return tuple(sorted(p for p in found if p.name != SERIES_FILE))
+
+    def read(self, path: Path) -> s.EpisodeDoc:
+        """An episode's YAML over the series', validated, its files not looked at (for
+        tools that make those files). Raises EssayError."""
+        return validate(s.EpisodeDoc, self._source(path))
+
+    def load(self, path: Path) -> m.Essay:
+        """An episode of this project, validated. Raises EssayError with every problem."""
+        source = self._source(path)
+        normaliser = Normaliser(Path(path), self.root, source)
+        try:
+            doc = validate(s.EpisodeDoc, source)
+        except EssayError as err:
+            normaliser.assets.check_all(source.data)  # worth knowing even when the shape is wrong
+            raise EssayError(err.problems + normaliser.problems) from None
+        fonts, templates = self._series_parts
+        if doc.fonts != self.series.fonts or doc.templates != self.series.templates:
+            fonts = self._open_fonts(doc.fonts, normaliser.assets)
+            templates = self._open_templates(doc.templates, fonts, normaliser.assets)
+        stills = [
+            v.still for sec in doc.sections for v in sec.visuals if isinstance(v, s.StillShot)
+        ]
+        normaliser.assets.probe(stills, self.runner)
+        return normaliser.essay(doc, fonts, templates)
+
+    def _source(self, path: Path) -> Source:
+        path = Path(path)
+        if path.name == SERIES_FILE:
+            raise EssayError([Problem(path, None, None, "", (
+                "this is the series file; give an episode, e.g. essays/her.yaml"
+            ))])  # fmt: skip
+        episode = read_yaml(path)
+        episode.values.setdefault((), Mark(path, 1, 1))  # an empty file's problems are its own
+        return merge(self.series_source, episode)
+
+    def templates_for(self, essay: m.Essay) -> CardTemplates:
+        """The card templates an episode was drawn with (for the cards made after loading)."""
+        fonts = {name: self._font(path) for name, path in essay.settings.font_names}
+        return self._templates_at(essay.settings.templates, fonts)
+
+    def _open_fonts(self, spec: dict[str, str], assets: Assets) -> dict[str, Font]:
+        fonts = {}
+        for role, raw in spec.items():
+            file = assets.file(raw, ("fonts", role), FONT_TYPES)
+            if file is None:
+                continue
+            try:
+                fonts[role] = self._font(file)
+            except OSError:
+                assets.report(
+                    ("fonts", role),
+                    f"not a usable font file: {raw}; use a TrueType or OpenType font",
+                )
+        return fonts
+
+    def _font(self, file: Path) -> Font:
+        if file not in self._fonts:
+            self._fonts[file] = open_font(file)
+        return self._fonts[file]
+
+    def _open_templates(
+        self, raw: str, fonts: dict[str, Font], assets: Assets
+    ) -> CardTemplates | None:
+        folder = (self.root / raw).resolve()
+        if not folder.is_dir() or not folder.is_relative_to(self.root):
+            assets.report(
+                ("templates",),
+                f"no templates folder at {raw}; it must be a folder inside the project",
+            )
+            return None
+        return self._templates_at(folder, fonts)
+
+    def _templates_at(self, folder: Path, fonts: dict[str, Font]) -> CardTemplates:
+        known = (folder, tuple(sorted((name, f.path) for name, f in fonts.items())))
+        if known not in self._templates:
+            self._templates[known] = CardTemplates(folder, self.root, fonts)
+        return self._templates[known]
+
+
+def project_root(path: Path) -> Path:
+    """The nearest folder at or above `path` that holds essays/series.yaml."""
+    start = Path(path).resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ESSAYS / SERIES_FILE).is_file():
+            return candidate
+    raise EssayError([Problem(Path(path), None, None, "", (
+        f"no {ESSAYS}/{SERIES_FILE} here or in any folder above; a project keeps its "
+        f"episodes in {ESSAYS}/ beside a {SERIES_FILE} that says `series: <title>`"
+    ))])  # fmt: skip
+
+
+def _reporter(source: Source, problems: list[Problem]) -> Callable[[KeyPath, str], None]:
+    return lambda path, message: problems.append(source.problem(path, message))

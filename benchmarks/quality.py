@@ -23,7 +23,6 @@ from pipeline.build import check
 from pipeline.script.model import Card, Still
 from pipeline.visuals.cards import rasterise
 from pipeline.visuals.motion import progress, view_at
-from pipeline.visuals.stills import image_size
 from pipeline.visuals.yuv import bgr_to_planes
 
 
@@ -66,7 +65,7 @@ def _picture(visual, size, card_path: Path, fonts):
         w, h = size
         return card_path, lambda p: (w / 2, h / 2, 1.0)
     assert isinstance(visual, Still)
-    image = image_size(visual.image)
+    image = visual.size
 
     def view(p: float) -> tuple[float, float, float]:
         v = view_at(visual.move, image, size, p)

@@ -142,14 +142,21 @@ class Bench:
         return runs
 
     def build(
-        self, episode: Path, profile: str = "master", jobs: int = 0, fresh: bool = False
+        self,
+        episode: Path,
+        profile: str = "master",
+        jobs: int = 0,
+        fresh: bool = False,
+        checkout: Path | None = None,
     ) -> dict:
+        """One build in a fresh process; `checkout`: the project's code from there."""
         root = episode.parent.parent
         if fresh:
             shutil.rmtree(root / ".essay-cache", ignore_errors=True)
         cmd = [sys.executable, "-c", CHILD, str(episode), profile, str(jobs)]
+        env = {**os.environ, "PYTHONPATH": str(checkout)} if checkout else None
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=root, stdout=PIPE, stderr=PIPE, text=True)
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=PIPE, stderr=PIPE, text=True)
         with PeakMemory(proc.pid) as peak:  # the build's tree, not this process's
             stdout, stderr = proc.communicate()
         seconds = time.perf_counter() - t0

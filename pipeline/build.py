@@ -14,10 +14,10 @@ from pipeline.audio.takes import Take, load_takes
 from pipeline.base.allocator import return_big_blocks
 from pipeline.base.errors import EssayError, Problem
 from pipeline.base.progress import Progress
-from pipeline.publish.deliver import deliver
 from pipeline.publish.delivered import Delivered
 from pipeline.publish.product import Rendered
-from pipeline.publish.profiles import MASTER, PROFILES, BuildProfile
+from pipeline.publish.profiles import PROFILES, BuildProfile
+from pipeline.publish.swap import swap_in
 from pipeline.render.captions import captions_for
 from pipeline.render.plan import SegmentJob, plan_segments
 from pipeline.render.segments import SegmentResult, render_segments
@@ -42,7 +42,7 @@ class Built:
     folder: Path
     files: tuple[Path, ...]
     segments: tuple[SegmentResult, ...]
-    loudness: dict[str, Loudness]  # measured on the delivered files, by file name
+    loudness: dict[str, Loudness]  # of each delivered file that carries sound, by name
     audio_reused: bool
 
     @property
@@ -50,8 +50,9 @@ class Built:
         return sum(s.frames for s in self.segments if not s.reused)
 
 
-def check(path: Path, profile: BuildProfile = MASTER, project: Project | None = None) -> Checked:
-    """Validate everything a build would use. Raises EssayError listing every problem."""
+def check(path: Path, profile: str = "master", project: Project | None = None) -> Checked:
+    """Validate everything a build with `profile` would use; its products add their
+    warnings. Raises EssayError listing every problem."""
     project = project or Project.containing(path)
     essay = project.load(path)
     problems = check_moves(essay)
@@ -60,7 +61,8 @@ def check(path: Path, profile: BuildProfile = MASTER, project: Project | None = 
     if problems:
         raise EssayError(problems)
     timeline = build_timeline(essay, takes, [track.length for track in music])
-    doubts = [w for product in profile.products for w in product.check(essay, timeline)]
+    products = PROFILES[profile].products
+    doubts = [w for product in products for w in product.check(essay, timeline)]
     return Checked(essay, takes, music, timeline, (*timeline.warnings, *doubts))
 
 
@@ -86,7 +88,7 @@ def build(
     chosen, progress = PROFILES[profile], progress or Progress()
     project = project or Project.containing(path)
     progress.stage("checking")
-    checked = check(path, chosen, project)
+    checked = check(path, profile, project)
     essay, runner = checked.essay, project.runner
     folder = project.root / "output" / chosen.folder(essay.meta.slug)
     scratch = project.cache.scratch(essay.meta.slug)
@@ -131,9 +133,9 @@ def _write(
     names = []
     for product in profile.products:
         name = product.name(slug)
-        if not delivered.reuse(name, product.key(rendered), staged):
+        if not delivered.reuse(name, [product.version, product.key(rendered)], staged):
             product.make(rendered, staged / name)
         names.append(name)
-    deliver(staged, folder)
+    swap_in(staged, folder)
     delivered.save(names)
     return names

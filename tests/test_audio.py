@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -306,3 +307,15 @@ def test_ducking_under_12_db_is_refused(project: Project) -> None:
 
 def test_envelope_hop_divides_the_sample_rate() -> None:
     assert RATE % HOP_SAMPLES == 0
+
+
+def test_the_sound_is_keyed_by_the_stretch_each_take_was_measured_on(project: Project) -> None:
+    # its room tone and where its words are come from all of the stretch, not just the cut
+    from pipeline.audio.encoded import mix_key
+    from pipeline.publish.profiles import MASTER
+
+    checked = check(project.episode)
+    essay, timeline, takes = checked.essay, checked.timeline, checked.takes
+    moved = {**takes, "two": replace(takes["two"], stretch=(0, takes["two"].stretch[1] + 1))}
+    keys = {mix_key(essay, timeline, t, checked.music, MASTER.sound) for t in (takes, moved)}
+    assert len(keys) == 2

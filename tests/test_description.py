@@ -27,7 +27,7 @@ def test_chapters_start_at_zero_and_ascend() -> None:
 
 def test_an_hour_long_episode_counts_hours() -> None:
     lines = youtube_chapters(chapters(0, 1800, 3725, end=4000), 4000)
-    assert lines == ["0:00:00 Part 0", "0:30:00 Part 1", "1:02:05 Part 2"]
+    assert lines == ["0:00 Part 0", "30:00 Part 1", "1:02:05 Part 2"]
 
 
 @pytest.mark.parametrize(
@@ -66,4 +66,4 @@ def test_a_short_section_is_named(project: Project) -> None:
     three = replace(essay, sections=(*essay.sections, essay.sections[1]))
     timed = SimpleNamespace(chapters=chapters(0, 30, 32, end=60), duration=60.0)
     (found,) = doubts(three, timed)
-    assert found.key == "sections[1]" and "lasts 2 s" in found.message
+    assert found.key == "sections[1]" and "lasts 2.0 s" in found.message

@@ -149,3 +149,30 @@ def test_build_several_named_episodes(series: Project) -> None:
         assert (series.root / "output" / slug / f"{slug}.mp4").is_file()
     # the same pictures in both: the second build rendered nothing of its own
     assert proc.stderr.count("unchanged, reused") >= 1
+
+
+def test_hidden_files_are_not_episodes_and_yml_files_are(series: Project) -> None:
+    essays = series.root / "essays"
+    (essays / ".#tiny.yaml").write_text("an editor's lock file")
+    (essays / "._other.yaml").write_bytes(b"\x00\x05\x16\x07")  # a Mac's resource fork
+    (essays / "third.yml").write_text((essays / "tiny.yaml").read_text())
+    project = SeriesProject.containing(essays)
+    assert [p.name for p in project.episodes] == ["other.yaml", "third.yml", "tiny.yaml"]
+
+
+def test_a_folder_names_the_series_only_as_the_project_or_its_essays(series: Project) -> None:
+    proc = essay(series, "check", "assets")
+    assert proc.returncode == 2
+    assert "assets: a folder names the whole series only as the project's folder" in proc.stderr
+
+
+def test_an_episode_lives_in_essays(series: Project) -> None:
+    drafts = series.root / "drafts"
+    drafts.mkdir()
+    (drafts / "tiny.yaml").write_text((series.root / "essays" / "tiny.yaml").read_text())
+    proc = essay(series, "build", "drafts/tiny.yaml")  # it would take output/tiny/ over
+    assert proc.returncode == 2
+    assert "drafts/tiny.yaml: an episode lives in essays/; move it to essays/tiny.yaml" in (
+        proc.stderr
+    )
+    assert not (series.root / "output").exists()

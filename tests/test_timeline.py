@@ -22,6 +22,7 @@ class Take:
 
     duration: float
     levels: None = None
+    speech: None = None
     source: Path = Path("take.wav")
     cut: tuple[int, int] = field(init=False)
 

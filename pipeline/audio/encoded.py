@@ -9,6 +9,7 @@ measurements and mixes nothing.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pipeline.audio.mix import finish, plan_mix
 from pipeline.audio.music import MusicTrack
 from pipeline.audio.takes import Take
 from pipeline.base import ffmpeg
-from pipeline.base.cache import Cache, file_digest, key
+from pipeline.base.cache import SOUND, Cache, file_digest, key
 from pipeline.base.runner import Runner
 from pipeline.script.model import Essay
 from pipeline.timing.timeline import Timeline
@@ -62,11 +63,13 @@ def encoded_sound(
     runner: Runner,
 ) -> Sound:
     """The streams the spec asks for: the AAC of the MP4 and the M4A, and the MP3."""
-    area = cache.area("sound")
-    name = mix_key(essay, timeline, music, spec)
+    area = cache.area(SOUND)
+    name = mix_key(essay, timeline, takes, music, spec)
     found = area.get(name)
     if found and (found / _REPORT).is_file():
         return Sound(found, _read(found / _REPORT), reused=True)
+    if found:  # not made by put_folder: someone else's, or damaged; made again
+        shutil.rmtree(found, ignore_errors=True)
 
     def make(work: Path) -> None:
         streams = _encode(essay, timeline, takes, music, spec, work)
@@ -107,7 +110,16 @@ def _read(report: Path) -> dict[str, Loudness]:
     return {k: Loudness(**v) for k, v in json.loads(report.read_text()).items()}
 
 
-def mix_key(essay: Essay, timeline: Timeline, music: Sequence[MusicTrack], spec: SoundSpec) -> str:
+def mix_key(
+    essay: Essay,
+    timeline: Timeline,
+    takes: dict[str, Take],
+    music: Sequence[MusicTrack],
+    spec: SoundSpec,
+) -> str:
+    """Everything the mix reads: where the timeline puts each take, fill and part; the
+    stretch of its file each take was measured on (its room tone and where its words are
+    come from all of it); the files' bytes; the settings; what the profile asks."""
     settings = essay.settings
     return key(
         [MIX_VERSION, __version__],
@@ -119,12 +131,13 @@ def mix_key(essay: Essay, timeline: Timeline, music: Sequence[MusicTrack], spec:
             [file_digest(c.source), c.source_in, c.source_out, c.start, c.fade_ms]
             for c in timeline.narration
         ],
+        [takes[s.id].stretch for s in essay.sections],
         [asdict(fill) for fill in timeline.room_tone],
+        timeline.speech,
         [
             [file_digest(t.part.file), *_part(t), span.start, span.end]
             for t, span in zip(music, timeline.music, strict=True)
         ],
-        [s.speech_start for s in timeline.sections],  # where the music ducks
     )
 
 

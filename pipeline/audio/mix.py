@@ -70,7 +70,7 @@ def plan_mix(
         _Music(music[span.part], music[span.part].samples(), span.start, span.end)
         for span in timeline.music
     )
-    mask = _speech_on_clock(timeline, takes, length)
+    mask = _speech_on_clock(timeline)
     return MixPlan(length, stem, placed, duck_curve(mask, ducking))
 
 
@@ -119,14 +119,11 @@ def _loop_tone(tone, n: int, fade: float) -> np.ndarray:
     return np.frombuffer(stretch.raw_data, dtype=np.int16)
 
 
-def _speech_on_clock(timeline: Timeline, takes: Mapping[str, Take], length: int) -> np.ndarray:
+def _speech_on_clock(timeline: Timeline) -> np.ndarray:
     """Where someone speaks, per envelope hop of the episode clock."""
-    mask = np.zeros(math.ceil(length / envelope.HOP_SAMPLES) + 1, dtype=bool)
-    for span in timeline.sections:
-        speech = takes[span.id].speech
-        at = round(span.speech_start / envelope.HOP)
-        n = min(len(speech), len(mask) - at)
-        mask[at : at + n] |= speech[:n]
+    mask = np.zeros(math.ceil(timeline.samples / envelope.HOP_SAMPLES) + 1, dtype=bool)
+    for start, end in timeline.speech:
+        mask[start:end] = True
     return mask
 
 

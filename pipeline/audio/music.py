@@ -11,7 +11,7 @@ import numpy as np
 
 from pipeline.audio.loudness import measure_file
 from pipeline.base import ffmpeg
-from pipeline.base.cache import Area, Cache, file_digest
+from pipeline.base.cache import ANALYSIS, Area, Cache, file_digest
 from pipeline.base.errors import EssayError, RenderError
 from pipeline.base.ffmpeg import SAMPLE_RATE, DecodeError
 from pipeline.script.model import Essay, MusicPart
@@ -32,7 +32,7 @@ class MusicTrack:
 
 def load_music(essay: Essay, cache: Cache) -> list[MusicTrack]:
     """Check every music part (its length against its fades, its level against clipping)."""
-    analysis = cache.area("analysis")
+    analysis = cache.area(ANALYSIS)
     tracks, problems = [], []
     for part in essay.music:
         try:

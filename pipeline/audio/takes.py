@@ -38,7 +38,8 @@ _DECODERS = 2
 @dataclass(frozen=True)
 class Take:
     source: Path  # the narration file
-    cut: tuple[int, int]  # the samples of the decoded file it keeps, trimmed
+    stretch: tuple[int, int]  # the samples of the decoded file that are the section's
+    cut: tuple[int, int]  # the part of them it keeps, trimmed to the speech and a margin
     speech: np.ndarray  # bool per envelope hop: where words are
     levels: np.ndarray  # dBFS per envelope hop, for alignment
     room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
@@ -175,6 +176,7 @@ def prepare(source: AudioSegment, stretch: tuple[int, int], path: Path, settings
     kept = slice(round(start / hop), round(end / hop))
     return Take(
         source=path,
+        stretch=stretch,
         cut=(stretch[0] + start, stretch[0] + end),
         speech=speech[kept],
         levels=level[kept],

@@ -8,6 +8,7 @@ One digest names everything: `key` for a recipe of plain values, `file_digest` f
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -20,14 +21,25 @@ from functools import cache
 from pathlib import Path
 
 CACHE_DIR = ".essay-cache"
-SCRATCH = "scratch"
-_STALE_SCRATCH_SECONDS = 24 * 3600
+# The areas: encoded video by content key; encoded sound and its loudness; facts measured
+# of music files, by file digest; what each output/ folder holds and the keys it was made of.
+SEGMENTS, SOUND, ANALYSIS, DELIVERED = "segments", "sound", "analysis", "delivered"
+AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED)
+SCRATCH = "scratch"  # one folder per running build
+_STALE_SECONDS = 24 * 3600  # what a build left half-made this long ago, no build is using
 
 
 def key(*parts: object) -> str:
-    """The content key of a recipe: any JSON-able values (paths and dates as text)."""
-    text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    """The content key of a recipe: plain values (JSON's, and paths and dates as text)."""
+    text = json.dumps(parts, sort_keys=True, default=_plain, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, Path | datetime.date):
+        return str(value)
+    # anything else would be keyed by its repr, which may leave out what tells it apart
+    raise TypeError(f"a cache key is made of plain values, not {type(value).__name__}")
 
 
 def file_digest(path: Path) -> str:
@@ -108,6 +120,8 @@ class Cache:
         return cls(project / CACHE_DIR)
 
     def area(self, name: str) -> Area:
+        if name not in AREAS:
+            raise ValueError(f"no cache area '{name}'; the areas are {', '.join(AREAS)}")
         return Area(self.root / name)
 
     def scratch(self, prefix: str) -> Path:
@@ -123,7 +137,7 @@ def _sweep(base: Path) -> None:
     now = time.time()
     for entry in base.iterdir():
         try:
-            stale = now - entry.stat().st_mtime > _STALE_SCRATCH_SECONDS
+            stale = now - entry.stat().st_mtime > _STALE_SECONDS
         except FileNotFoundError:  # another build's, removed meanwhile
             continue
         if stale:
@@ -143,13 +157,15 @@ def prune(cache: Cache, older_than: float | None = None, max_bytes: int | None =
     the cache holds at most `max_bytes`. What killed builds left half-made goes too, once
     it is a day old (younger, it may be a running build's)."""
     now = time.time()
+    if (cache.root / SCRATCH).is_dir():
+        _sweep(cache.root / SCRATCH)
     entries = sorted(_entries(cache.root), key=lambda e: e[0])  # least recently used first
     total = sum(size for _, size, _ in entries)
     removed = freed = 0
     for used, size, path in entries:
         unused = now - used
         if path.name.startswith("."):
-            doomed = unused > _STALE_SCRATCH_SECONDS
+            doomed = unused > _STALE_SECONDS
         else:
             doomed = (older_than is not None and unused > older_than) or (
                 max_bytes is not None and total - freed > max_bytes

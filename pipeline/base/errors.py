@@ -20,7 +20,7 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        where = [_display(self.file)] if self.file else []
+        where = [shown(self.file)] if self.file else []
         if self.line is not None:
             where.append(str(self.line))
             if self.col is not None:
@@ -48,7 +48,7 @@ def _order(p: Problem) -> tuple:
     return (str(p.file or ""), p.line or 0, p.col or 0, p.key)
 
 
-def _display(path: Path) -> str:
+def shown(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
         rel = os.path.relpath(path)

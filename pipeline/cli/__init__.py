@@ -12,7 +12,7 @@ from pipeline.cli.prune import prune_command
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="essay")
 def main() -> None:
-    """Narrated video essays from a YAML script: MP4, SRT and WebVTT."""
+    """Narrated video essays from a YAML script: video, subtitles, the audio edition."""
 
 
 main.add_command(check)

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.base.errors import EssayError, RenderError
+from pipeline.base.progress import Progress
 from pipeline.cli import report
 from pipeline.cli.progress import progress_for
 from pipeline.publish.profiles import PROFILES
 from pipeline.script.selection import select
+
+if TYPE_CHECKING:
+    from pipeline.build import Built
 
 
 @click.command()
@@ -39,49 +44,60 @@ from pipeline.script.selection import select
 def build(
     paths: Sequence[Path], profile: str, jobs: int | None, quiet: bool, burn_subtitles: bool
 ) -> None:
-    """Render episodes into output/<slug>/: the ones named, every episode of a folder's
-    project, or, with no paths, the whole series. Exit status 2 if any episode is not valid
-    (the others are built), 1 if a tool failed."""
+    """Render episodes into output/<slug>/: the ones named, the whole series of a project
+    (its folder or its essays/ folder), or, with no paths, the series of the project around
+    the working directory. Exit status 2 if any episode is not valid (the others are
+    built), 1 if a tool failed."""
     from pipeline.build import build as run_build
 
     selections, problems = select(paths)
     if problems:
-        report.problems(problems, "its episodes were not built")
+        report.problems(problems)
     episodes = [(s.project, e) for s in selections for e in s.episodes]
     if not episodes and not problems:
-        click.echo("no episodes to build: add essays/<slug>.yaml")
+        named = any(s.series_named for s in selections)
+        click.echo(
+            "no episodes named: series.yaml is the series file; `essay build` builds them all"
+            if named
+            else "no episodes to build: an episode is essays/<slug>.yaml"
+        )
     progress = progress_for(sys.stderr.isatty() and not quiet)
-    invalid, broke = [], []
+    failed: dict[str, list[Path]] = {"invalid": [], "broke": []}
     try:
         for k, (project, path) in enumerate(episodes):
-            progress.episode(str(path), k, len(episodes))
-            started = time.monotonic()
-            try:
-                built = report.guard(
-                    partial(run_build, path, profile, jobs, progress, burn_subtitles, project)
-                )
-            except EssayError as err:
-                progress.close()
-                alone = len(episodes) == 1
-                report.problems(
-                    err.problems,
-                    "nothing was built" if alone else f"{report.shown(path)} was not built",
-                )
-                invalid.append(path)
-                continue
-            except RenderError as err:
-                progress.close()
-                report.failed(err)
-                broke.append(path)
-                continue
-            progress.close()
-            _built(path, built, time.monotonic() - started)
+            progress.episode(report.shown(path), k, len(episodes))
+            run = partial(run_build, path, profile, jobs, progress, burn_subtitles, project)
+            outcome = _build_one(path, run, progress, alone=len(episodes) == 1)
+            if outcome:
+                failed[outcome].append(path)
     finally:
         progress.close()
-    _summary(len(episodes), invalid, broke, unopened=bool(problems))
+    _summary(len(episodes), failed["invalid"], failed["broke"], unopened=bool(problems))
 
 
-def _built(path: Path, built, elapsed: float) -> None:
+def _build_one(path: Path, run: Callable[[], Built], progress: Progress, alone: bool) -> str | None:
+    """Build one episode and say what came of it; None if it was built."""
+    started = time.monotonic()
+    interrupted = (
+        f"interrupted; {report.shown(path)} was not built, its output/ folder is as it was"
+    )
+    try:
+        built = report.guard(run, interrupted)
+    except EssayError as err:
+        progress.close()
+        shown = report.shown(path)
+        report.problems(err.problems, "nothing was built" if alone else f"{shown} was not built")
+        return "invalid"
+    except RenderError as err:  # a tool failed on input that validated
+        progress.close()
+        report.failed(err, path)
+        return "broke"
+    progress.close()
+    _built(path, built, time.monotonic() - started)
+    return None
+
+
+def _built(path: Path, built: Built, elapsed: float) -> None:
     t = built.checked.timeline
     report.warnings(built.checked.warnings)
     reused = sum(s.reused for s in built.segments)

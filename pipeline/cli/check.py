@@ -17,25 +17,26 @@ from pipeline.script.selection import Selection, select
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(paths: Sequence[Path]) -> None:
-    """Validate episodes without rendering: the ones named, every episode of a folder's
-    project, or, with no paths, the whole series. Exit status 2 if anything is wrong."""
+    """Validate episodes without rendering: the ones named, the whole series of a project
+    (its folder or its essays/ folder), or, with no paths, the series of the project around
+    the working directory. Exit status 2 if anything is wrong, 1 if a tool failed."""
     from pipeline.build import check as run_check
 
     selections, problems = select(paths)
     invalid, broke = bool(problems), False
     if problems:
-        report.problems(problems, "its episodes were not checked")
+        report.problems(problems)
     for picked in selections:
         _series_line(picked, whole=not paths or any(p.is_dir() for p in paths))
         for path in picked.episodes:
             try:
                 checked = report.guard(partial(run_check, path, project=picked.project))
             except EssayError as err:
-                report.problems(err.problems, f"{path} cannot be built as it is")
+                report.problems(err.problems, f"{report.shown(path)} cannot be built as it is")
                 invalid = True
                 continue
             except RenderError as err:  # a tool failed on input that validated
-                report.failed(err)
+                report.failed(err, path)
                 broke = True
                 continue
             report.warnings(checked.warnings)
@@ -45,6 +46,7 @@ def check(paths: Sequence[Path]) -> None:
 
 
 def _series_line(picked: Selection, whole: bool) -> None:
+    """The series file is checked when the project is opened: say so, when it was asked."""
     project = picked.project
     if picked.series_named or whole:
         episodes = report.plural(len(project.episodes), "episode")

@@ -36,7 +36,7 @@ class Size(click.ParamType):
     "--older-than",
     type=click.FloatRange(min=0),
     metavar="DAYS",
-    help="Remove entries no build has used for this many days (default: 30).",
+    help="Remove entries no build has used for this many days (30 if no option is given).",
 )
 @click.option(
     "--max-size",
@@ -55,7 +55,10 @@ def prune_command(path: Path | None, older_than: float | None, max_size: int | N
     if older_than is None and max_size is None:
         older_than = 30
     cache = Cache.for_project(root)
-    done = prune(cache, older_than * DAY if older_than is not None else None, max_size)
+    age = older_than * DAY if older_than is not None else None
+    done = report.guard(
+        lambda: prune(cache, age, max_size), "interrupted; what was removed is gone"
+    )
     removed = report.plural(done.removed, "entry", "entries")
     kept = report.plural(done.kept, "entry", "entries")
     click.echo(
@@ -64,9 +67,11 @@ def prune_command(path: Path | None, older_than: float | None, max_size: int | N
     )
 
 
-def _bytes(n: int) -> str:
-    for unit in ("bytes", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+def _bytes(n: float) -> str:
+    if n < 1000:
+        return f"{n:.0f} bytes"
+    for unit in ("kB", "MB", "GB"):
         n /= 1000
-    return f"{n:.1f} TB"
+        if n < 1000 or unit == "GB":
+            break
+    return f"{n:.1f} {unit}"

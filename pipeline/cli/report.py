@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import click
 
-from pipeline.base.errors import Problem, RenderError
+from pipeline.base.errors import Problem, RenderError, shown
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
@@ -17,25 +17,25 @@ EXIT_INTERRUPTED = 130
 T = TypeVar("T")
 
 
-def guard(action: Callable[[], T]) -> T:
+def guard(action: Callable[[], T], interrupted: str = "interrupted") -> T:
     """Run a stage; an interrupt ends the program with one clean line."""
     try:
         return action()
     except KeyboardInterrupt:
-        click.echo("interrupted; output/ is as it was before this build", err=True)
+        click.echo(interrupted, err=True)
         sys.exit(EXIT_INTERRUPTED)
 
 
-def failed(err: RenderError) -> None:
-    click.echo(f"error: {err}", err=True)
+def failed(err: RenderError, episode: Path | None = None) -> None:
+    click.echo(f"{shown(episode)}: error: {err}" if episode else f"error: {err}", err=True)
 
 
-def problems(found: Iterable[Problem], what: str = "nothing was built") -> None:
+def problems(found: Iterable[Problem], what: str | None = None) -> None:
     found = list(found)
     for problem in found:
         click.echo(str(problem), err=True)
-    count = len(found)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; {what}", err=True)
+    said = f"{plural(len(found), 'problem')} found"
+    click.echo(f"{said}; {what}" if what else said, err=True)
 
 
 def warnings(found: Iterable[Problem]) -> None:
@@ -47,14 +47,6 @@ def warnings(found: Iterable[Problem]) -> None:
 def clock(seconds: float) -> str:
     m, s = divmod(round(seconds), 60)
     return f"{m}:{s:02d}"
-
-
-def shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:

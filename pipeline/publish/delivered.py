@@ -13,16 +13,14 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.base.cache import Cache, key
-
-AREA = "delivered"
+from pipeline.base.cache import DELIVERED, Cache, key
 
 
 class Delivered:
     """The record of what a folder of output/ holds, kept in the cache."""
 
     def __init__(self, cache: Cache, folder: Path):
-        self.area, self.folder = cache.area(AREA), folder
+        self.area, self.folder = cache.area(DELIVERED), folder
         self.record = f"{folder.name}.json"
         found = self.area.get(self.record)
         try:

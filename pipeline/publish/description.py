@@ -17,11 +17,11 @@ FEWEST, SHORTEST, LONGEST_TITLE = 3, 10, 70  # chapters; seconds; characters
 
 
 def youtube_chapters(chapters: Sequence[Chapter], duration: float) -> list[str]:
-    """`0:00 Title` lines, or none when YouTube would not show these chapters."""
+    """`0:00 Title` lines, or none when YouTube would not show these chapters. A stamp is
+    the whole second the chapter starts in, so it never lands after the chapter does."""
     if _broken_rule(chapters, duration) is not None:
         return []
-    clock = _clock_for(duration)
-    return [f"{clock(int(c.start))} {_title(c.title)}" for c in chapters]
+    return [f"{_clock(int(c.start))} {_title(c.title)}" for c in chapters]
 
 
 def _broken_rule(chapters: Sequence[Chapter], duration: float) -> tuple[int, str] | None:
@@ -31,17 +31,15 @@ def _broken_rule(chapters: Sequence[Chapter], duration: float) -> tuple[int, str
     starts = [int(c.start) for c in chapters] + [duration]
     for k, (a, b) in enumerate(itertools.pairwise(starts)):
         if b - a < SHORTEST:
-            return k, f"its chapter lasts {b - a:.0f} s, under YouTube's {SHORTEST} s"
+            return k, f"its chapter lasts {b - a:.1f} s, under YouTube's {SHORTEST} s"
     return None
 
 
-def _clock_for(duration: float):
-    def clock(seconds: int) -> str:
-        h, rest = divmod(seconds, 3600)
-        m, s = divmod(rest, 60)
-        return f"{h}:{m:02d}:{s:02d}" if duration >= 3600 else f"{m}:{s:02d}"
-
-    return clock
+def _clock(seconds: int) -> str:
+    """M:SS, or H:MM:SS from the first hour on."""
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def _title(title: str) -> str:
@@ -54,9 +52,9 @@ def check(essay: Essay, timeline: Timeline) -> list[Problem]:
     broken = _broken_rule(timeline.chapters, timeline.duration)
     if broken is not None:
         k, rule = broken
-        found.append(essay.sections[k].origin.problem(
+        return [essay.sections[k].origin.problem(
             f"{rule}; the description is written without chapters", warning=True
-        ))  # fmt: skip
+        )]  # fmt: skip
     for section in essay.sections:
         if len(section.title) > LONGEST_TITLE:
             found.append(section.origin.problem(

@@ -41,6 +41,7 @@ class Product:
     make: Callable[[Rendered, Path], None]  # write the file at the path given
     sound: str | None = None  # the sound stream it carries (its loudness is reported)
     check: Callable[[Essay, Timeline], list[Problem]] = _no_doubts  # warnings for `essay check`
+    version: int = 1  # bump when the same parts would now make another file
 
     def name(self, slug: str) -> str:
         return f"{slug}{self.suffix}"

@@ -33,7 +33,7 @@ class _Layer:
         assert isinstance(visual, Still)
         size = job.rendition.size
         over = overlay(visual.overlay_svg, job.fonts, size) if visual.overlay_svg else None
-        self.still = StillFrames(visual.image, visual.move, size, over)
+        self.still = StillFrames(visual.image, visual.size, visual.move, size, over)
         if not self.still.moves:
             self.still.draw(0.0, self.buffer)
             self.still, self.kept_at = None, -1

@@ -7,13 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.base.cache import Cache
+from pipeline.base.cache import SEGMENTS, Cache
 from pipeline.base.progress import Progress
 from pipeline.base.runner import Runner
 from pipeline.render.encode import encode_segment
 from pipeline.render.plan import SegmentJob
-
-AREA = "segments"
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ def render_segments(
     progress: Progress | None = None,
 ) -> list[SegmentResult]:
     progress = progress or Progress()
-    area = cache.area(AREA)
+    area = cache.area(SEGMENTS)
     todo = [j for j in jobs if not area.get(_name(j))]
     progress.start(todo, [j for j in jobs if j not in todo])
     workers = max(1, min(workers or sections_at_once(jobs, runner.cores), len(todo) or 1))

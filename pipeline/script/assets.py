@@ -10,6 +10,7 @@ from typing import Any
 
 from PIL import Image
 
+from pipeline.base.errors import shown
 from pipeline.base.runner import Runner
 from pipeline.script.source import KeyPath
 
@@ -82,7 +83,7 @@ class Assets:
         size = self.probed[file] if file in self.probed else _probe(file)
         if isinstance(size, str):
             self.report(
-                key, f"cannot decode image {_shown(file)}: {size}; re-export it as JPEG or PNG"
+                key, f"cannot decode image {shown(file)}: {size}; re-export it as JPEG or PNG"
             )
             return None
         return size
@@ -100,8 +101,3 @@ def _probe(file: Path) -> tuple[int, int] | str:
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
         return str(err)
     return (h, w) if turned else (w, h)
-
-
-def _shown(path: Path) -> str:
-    rel = os.path.relpath(path)
-    return str(path) if rel.startswith("..") else rel

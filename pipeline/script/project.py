@@ -20,6 +20,7 @@ from pipeline.script.validate import validate
 
 ESSAYS = "essays"
 SERIES_FILE = "series.yaml"
+EPISODE_TYPES = (".yaml", ".yml")
 
 
 class Project:
@@ -58,9 +59,13 @@ class Project:
 
     @property
     def episodes(self) -> tuple[Path, ...]:
-        """Every episode of the series: essays/*.yaml but the series file, by name."""
-        found = (self.root / ESSAYS).glob("*.yaml")
-        return tuple(sorted(p for p in found if p.name != SERIES_FILE))
+        """Every episode of the series: essays/*.yaml (or .yml) but the series file, by
+        name; hidden files (an editor's lock or backup, say) are not episodes."""
+        found = [p for p in (self.root / ESSAYS).iterdir() if p.suffix in EPISODE_TYPES]
+        return tuple(sorted(p for p in found if p.name != SERIES_FILE and _seen(p)))
+
+    def is_series_file(self, path: Path) -> bool:
+        return Path(path).resolve() == self.series_file.resolve()
 
     def read(self, path: Path) -> s.EpisodeDoc:
         """An episode's YAML over the series', validated, its files not looked at (for
@@ -88,10 +93,11 @@ class Project:
 
     def _source(self, path: Path) -> Source:
         path = Path(path)
-        if path.name == SERIES_FILE:
-            raise EssayError([Problem(path, None, None, "", (
-                "this is the series file; give an episode, e.g. essays/her.yaml"
-            ))])  # fmt: skip
+        if self.is_series_file(path):
+            raise _about(path, "this is the series file; give an episode, e.g. essays/her.yaml")
+        if path.resolve().parent != (self.root / ESSAYS).resolve():
+            # its slug names its folder in output/: elsewhere, two files could share one
+            raise _about(path, f"an episode lives in {ESSAYS}/; move it to {ESSAYS}/{path.name}")
         episode = read_yaml(path)
         episode.values.setdefault((), Mark(path, 1, 1))  # an empty file's problems are its own
         return merge(self.series_source, episode)
@@ -147,10 +153,19 @@ def project_root(path: Path) -> Path:
     for candidate in (folder, *folder.parents):
         if (candidate / ESSAYS / SERIES_FILE).is_file():
             return candidate
-    raise EssayError([Problem(Path(path), None, None, "", (
+    raise _about(Path(path), (
         f"no {ESSAYS}/{SERIES_FILE} here or in any folder above; a project keeps its "
         f"episodes in {ESSAYS}/ beside a {SERIES_FILE} that says `series: <title>`"
-    ))])  # fmt: skip
+    ))  # fmt: skip
+
+
+def _about(path: Path, message: str) -> EssayError:
+    """A problem with a whole file."""
+    return EssayError([Problem(path, None, None, "", message)])
+
+
+def _seen(path: Path) -> bool:
+    return not path.name.startswith((".", "~"))
 
 
 def _reporter(source: Source, problems: list[Problem]) -> Callable[[KeyPath, str], None]:

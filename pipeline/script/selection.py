@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.base.errors import EssayError, Problem
 from pipeline.base.runner import Runner
-from pipeline.script.project import SERIES_FILE, Project, project_root
+from pipeline.script.project import ESSAYS, Project, project_root
 
 
 @dataclass
@@ -23,28 +23,33 @@ def select(
     paths: Sequence[Path], runner: Runner | None = None
 ) -> tuple[list[Selection], list[Problem]]:
     """The projects the paths belong to, each opened once with the episodes named, in the
-    order given; and the problems of paths in no project, or of a project's series.yaml."""
+    order given; and the problems of paths that name none, or of a project's series.yaml.
+    No paths: the whole series of the project around the working directory."""
     chosen: dict[Path, Selection | None] = {}
     problems: list[Problem] = []
-    for path in paths or [Path.cwd()]:
+    for path in [Path(p) for p in paths] or [Path.cwd()]:
         try:
             root = project_root(path)
             if root not in chosen:
                 chosen[root] = None  # until it opens: a broken series.yaml is reported once
                 chosen[root] = Selection(Project.open(root, runner))
+            if chosen[root] is not None:
+                _name(chosen[root], path, whole=not paths)
         except EssayError as err:
             problems += [p for p in err.problems if p not in problems]
-            continue
-        picked = chosen[root]
-        if picked is not None:
-            _name(picked, Path(path))
     return [s for s in chosen.values() if s is not None], problems
 
 
-def _name(picked: Selection, path: Path) -> None:
+def _name(picked: Selection, path: Path, whole: bool) -> None:
+    project = picked.project
     if path.is_dir():
-        named = list(picked.project.episodes)
-    elif path.name == SERIES_FILE:
+        if not whole and path.resolve() not in (project.root, (project.root / ESSAYS).resolve()):
+            raise EssayError([Problem(path, None, None, "", (
+                f"a folder names the whole series only as the project's folder or its "
+                f"{ESSAYS}/ folder; give those, or episodes"
+            ))])  # fmt: skip
+        named = list(project.episodes)
+    elif project.is_series_file(path):
         picked.series_named, named = True, []
     else:
         named = [path]

@@ -106,15 +106,15 @@ class WordTimes:
     ends: Sequence[float]
 
 
-def make_cues(tokens: Sequence[Token], timing: WordTimes, style: Subtitles, fps: int) -> list[Cue]:
+def make_cues(tokens: Sequence[Token], times: WordTimes, style: Subtitles, fps: int) -> list[Cue]:
     """Cut tokens into cues, weighing the break rules against the timing rules."""
     text = _Text(tokens, style)
     cues = []
-    for a, b in _segment(text, timing, fps):
-        start = timing.starts[a] - LEAD
+    for a, b in _segment(text, times, fps):
+        start = times.starts[a] - LEAD
         if a > 0:
-            start = max(start, timing.ends[a - 1])
-        end = _out_time(start, timing.ends[b - 1], text.width(a, b), style, fps)
+            start = max(start, times.ends[a - 1])
+        end = _out_time(start, times.ends[b - 1], text.width(a, b), style, fps)
         cues.append(Cue(start, end, text.lines(a, b), join(tokens[a:b]), tokens[a].space))
     return cues
 
@@ -127,7 +127,7 @@ def _out_time(start: float, spoken_end: float, chars: int, style: Subtitles, fps
     return min(end, start + style.max_duration)
 
 
-def _segment(text: _Text, timing: WordTimes, fps: int) -> list[tuple[int, int]]:
+def _segment(text: _Text, times: WordTimes, fps: int) -> list[tuple[int, int]]:
     style, n = text.style, len(text.tokens)
     gap = style.min_gap_frames / fps
     longest = style.max_line_chars * style.max_lines
@@ -141,7 +141,7 @@ def _segment(text: _Text, timing: WordTimes, fps: int) -> list[tuple[int, int]]:
             placed = text.layout(i, j) if best[i] is not None else None
             if placed is None:
                 continue
-            cost = best[i][0] + placed[0] + CUE_COST + _timing_cost(text, timing, i, j, gap)
+            cost = best[i][0] + placed[0] + CUE_COST + _timing_cost(text, times, i, j, gap)
             if j < n:
                 cost += CUE_BREAK_WEIGHT * text.gaps[j - 1]
             cost += SPANNED_SENTENCE * (text.sentence_ends[j - 1] - text.sentence_ends[i])
@@ -155,12 +155,12 @@ def _segment(text: _Text, timing: WordTimes, fps: int) -> list[tuple[int, int]]:
     return ranges[::-1]
 
 
-def _timing_cost(text: _Text, timing: WordTimes, i: int, j: int, gap: float) -> float:
+def _timing_cost(text: _Text, times: WordTimes, i: int, j: int, gap: float) -> float:
     style, n = text.style, len(text.tokens)
-    start = timing.starts[i]
-    room = (timing.starts[j] - gap if j < n else timing.ends[-1] + 0.5) - start
+    start = times.starts[i]
+    room = (times.starts[j] - gap if j < n else times.ends[-1] + 0.5) - start
     cost = 0.0
-    spoken = timing.ends[j - 1] - start
+    spoken = times.ends[j - 1] - start
     if spoken > style.max_duration:
         cost += OVERLONG + 5 * (spoken - style.max_duration)
     if room < style.min_duration:

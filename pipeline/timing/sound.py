@@ -3,20 +3,26 @@ and the music, in samples. The mix places nothing itself: it reads these."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Essay
+from pipeline.timing import envelope
 from pipeline.timing.spans import MusicSpan, NarrationClip, RoomTone, SectionSpan
 
 
 class Cut(Protocol):
-    """The samples of a narration file a section's take keeps."""
+    """The samples of a narration file a section's take keeps, and where its words are
+    (per envelope hop; None: not known)."""
 
     source: Path
     cut: tuple[int, int]
+    speech: np.ndarray | None
 
 
 def narration_clips(
@@ -67,3 +73,17 @@ def music_spans(
             end = min(end, start + samples)
         placed.append(MusicSpan(k, start, end))
     return tuple(placed)
+
+
+def speech_spans(
+    spans: Sequence[SectionSpan], takes: Sequence[Cut], length: int
+) -> tuple[tuple[int, int], ...]:
+    """Where someone speaks on the episode clock: [start, end) in envelope hops."""
+    mask = np.zeros(math.ceil(length / envelope.HOP_SAMPLES) + 1, dtype=bool)
+    for span, take in zip(spans, takes, strict=True):
+        if take.speech is None:
+            continue
+        at = round(span.speech_start / envelope.HOP)
+        n = min(len(take.speech), len(mask) - at)
+        mask[at : at + n] |= take.speech[:n]
+    return tuple(envelope.runs(mask))

@@ -21,7 +21,7 @@ from pipeline.script.model import Card, Essay, Section
 from pipeline.timing.align import align
 from pipeline.timing.cues import Cue, WordTimes, make_cues, problems_with, proportional, settle
 from pipeline.timing.shots import place_shots
-from pipeline.timing.sound import Cut, music_spans, narration_clips, room_tone
+from pipeline.timing.sound import Cut, music_spans, narration_clips, room_tone, speech_spans
 from pipeline.timing.spans import (
     Chapter,
     MusicSpan,
@@ -45,6 +45,7 @@ class Timeline:
     narration: tuple[NarrationClip, ...] = ()
     room_tone: tuple[RoomTone, ...] = ()
     music: tuple[MusicSpan, ...] = ()
+    speech: tuple[tuple[int, int], ...] = ()  # where someone speaks: envelope hops (10 ms)
     warnings: tuple[Problem, ...] = ()  # where take and script disagree, or a cue breaks a rule
 
     @property
@@ -65,7 +66,8 @@ class Timeline:
 
     @property
     def cards(self) -> dict[str, Card]:
-        """The episode's cards by shot name, in order: what its pictures are drawn from."""
+        """The episode's cards by shot name, in order: the SVG each picture is drawn from
+        (the renderer and the cover draw them, each at the size it needs)."""
         return {s.name: s.visual for s in self.shots if isinstance(s.visual, Card)}
 
 
@@ -90,7 +92,8 @@ def build_timeline(
     warnings += _cue_warnings(essay, cues)
     warnings += _pace_warnings(essay, takes)
     audio = essay.settings.audio
-    clips = narration_clips(spans, [takes[s.id] for s in essay.sections], audio.fade)
+    ordered = [takes[s.id] for s in essay.sections]
+    clips = narration_clips(spans, ordered, audio.fade)
     length = frames * SAMPLE_RATE // fps
     return Timeline(
         fps=fps,
@@ -101,6 +104,7 @@ def build_timeline(
         narration=clips,
         room_tone=room_tone(clips, length, audio.fade) if audio.room_tone else (),
         music=music_spans(essay, spans, music_lengths, fps, length),
+        speech=speech_spans(spans, ordered, length),
         warnings=tuple(warnings),
     )
 

@@ -43,13 +43,6 @@ def load_bgr(path: Path, target: tuple[int, int]) -> np.ndarray:
     return bgr
 
 
-def image_size(path: Path) -> tuple[int, int]:
-    """Upright size, as the EXIF orientation says it is shown."""
-    with Image.open(path) as im:
-        turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-        return (im.height, im.width) if turned else im.size
-
-
 @lru_cache(maxsize=4)
 def _prepared(path: Path, mtime: int, target: tuple[int, int]) -> Planes:
     """A still decoded, scaled and converted once per build, though two sections use it
@@ -66,9 +59,14 @@ class StillFrames:
     """Frames of one still moving by a Ken Burns move, in the encoder's pixel format."""
 
     def __init__(
-        self, path: Path, move: Move, frame: tuple[int, int], overlay: Overlay | None = None
+        self,
+        path: Path,
+        size: tuple[int, int],
+        move: Move,
+        frame: tuple[int, int],
+        overlay: Overlay | None = None,
     ):
-        size = image_size(path)
+        """`size`: the still's, upright, as the loader found it."""
         self.move, self.frame, self.image_size = move, frame, size
         self.overlay = overlay
         # Scale once so the tightest view of the move samples the still a little finer than

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 
-def deliver(staged: Path, destination: Path) -> None:
+def swap_in(staged: Path, destination: Path) -> None:
     """Swap the staged folder in for `destination` by rename.
 
     A rename is atomic only within one file system, so the swap happens beside

@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from episode import STILL, make_episode, write_still, write_take
 from memory import PeakMemory
+from render_table import print_table
 
 CHILD = """
 import json, sys, time
@@ -63,7 +64,7 @@ def main() -> None:
     sections = args.sections or (2 if args.quick else 10)
     with tempfile.TemporaryDirectory(prefix="essay-bench-") as tmp:
         results = Bench(Path(tmp), size, args).run(sections)
-    _print_table(results)
+    print_table(results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 
@@ -249,79 +250,6 @@ def _machine() -> str:
     except OSError:
         pass
     return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}"
-
-
-def _print_table(r: dict) -> None:
-    cold, floor = r["cold"], r["floor"]
-    minutes = cold["duration"] / 60
-    rows = [
-        ("machine", r["machine"], ""),
-        (
-            "episode",
-            f"{r['sections']} sections, {cold['duration']:.0f} s at {r['size'][0]}x{r['size'][1]}",
-            "",
-        ),
-        (
-            "cold build",
-            f"{cold['seconds']} s, {cold['realtime']}x realtime",
-            f"{r['cold_vs_floor']}x the floor (target <= 1.3x)",
-        ),
-        ("floor", f"{floor['seconds']} s (runs {floor['runs']})", "x264 alone on the same frames"),
-    ]
-    if "peer" in r:
-        p = r["peer"]
-        ours = cold["seconds"] / minutes
-        rows += [
-            (
-                "MoviePy peer",
-                f"{p['seconds_per_minute']} s per minute of output",
-                f"we are {p['seconds_per_minute'] / ours:.1f}x faster (target >= 2.5x)",
-            ),
-            (
-                "SSIM vs reference",
-                f"ours {p['ssim_ours']:.4f}, peer {p['ssim_peer']:.4f}",
-                f"ours - peer = {p['ssim_ours'] - p['ssim_peer']:+.4f} (target >= -0.01)",
-            ),
-        ]
-    for name, target in (
-        ("noop", "<= 2 s, 0 frames"),
-        ("text_edit", "<= 5% of cold, 0 frames"),
-        ("still_swapped", "<= 20% of cold"),
-        ("take_rerecorded", "that section + the mux"),
-    ):
-        b = r[name]
-        what = (
-            f"{b['seconds']} s ({b['of_cold']:.1%} of cold), {b['frames_encoded']} frames "
-            f"encoded, sections {b['rendered'] or 'none'}"
-        )
-        rows.append((name.replace("_", " "), what, f"target {target}"))
-    d = r["draft"]
-    rows.append(("draft", f"{d['seconds']} s, {d['realtime']}x realtime", "target >= 15x"))
-    rows.append(
-        (
-            "memory",
-            f"{cold['peak_mb']} MB peak (cold build, Python + ffmpeg)",
-            "target <= 1 GB, flat with N",
-        )
-    )
-    if "scaling" in r:
-        scaling = ", ".join(
-            f"N={n}: {v['seconds_per_minute']} s/min, {v['peak_mb']} MB"
-            for n, v in r["scaling"].items()
-        )
-        rows.append(("scaling", scaling, "target flat within 10%"))
-    rows.append(
-        (
-            "jobs",
-            ", ".join(
-                f"--jobs {j}: {b['seconds']} s, {b['peak_mb']} MB" for j, b in r["jobs"].items()
-            ),
-            "default is the faster",
-        )
-    )
-    width = max(len(a) for a, _, _ in rows)
-    for a, b, c in rows:
-        print(f"{a:<{width}}  {b}" + (f"  [{c}]" if c else ""))
 
 
 if __name__ == "__main__":

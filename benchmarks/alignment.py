@@ -76,7 +76,7 @@ def _episode_texts() -> list[str]:
 
 
 def _measure(texts: list[str], voice: str, speed: int) -> dict:
-    from pipeline.script.schema import Subtitles
+    from pipeline.script.settings import Subtitles
     from pipeline.timing.align import align, speech_bounds
     from pipeline.timing.cues import WordTimes, make_cues, proportional
     from pipeline.timing.envelope import levels
@@ -160,7 +160,7 @@ def _espeak(text: str, voice: str, speed: int) -> np.ndarray:
 
 def _human(name: str) -> dict:
     from pipeline.base.ffmpeg import decode_audio
-    from pipeline.script.schema import Subtitles
+    from pipeline.script.settings import Subtitles
     from pipeline.timing.align import align
     from pipeline.timing.cues import WordTimes, make_cues
     from pipeline.timing.envelope import HOP, levels

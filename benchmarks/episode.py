@@ -27,8 +27,11 @@ def make_episode(
     size: tuple[int, int] = (1920, 1080),
     seconds: float = 30.0,
     still: tuple[int, int] = STILL,
+    renditions: tuple[int, ...] = (),
+    site: str | None = None,
 ) -> Path:
-    """Write the project; returns the episode's path."""
+    """Write the project; returns the episode's path. `renditions` (heights) and `site` go
+    into series.yaml when given."""
     (root / "essays").mkdir(parents=True)
     for folder in ("templates", "fonts"):
         shutil.copytree(REPO / "assets" / folder, root / "assets" / folder)
@@ -36,26 +39,46 @@ def make_episode(
     series = {
         "series": "Benchmark",
         "video": {"width": size[0], "height": size[1], "fps": 30, "crf": 20, "preset": preset},
+        "renditions": list(renditions or [size[1]]),
     }
+    if site:
+        series["site"] = {"url": site}
     (root / "essays" / "series.yaml").write_text(yaml.safe_dump(series))
-    entries = [_section(root, k, seconds, still) for k in range(sections)]
+    return add_episode(root, "bench", 1, sections, seconds, still)
+
+
+def add_episode(
+    root: Path,
+    slug: str,
+    number: int,
+    sections: int,
+    seconds: float = 30.0,
+    still: tuple[int, int] = STILL,
+) -> Path:
+    """One more episode of the project at `root` (its assets named after its slug)."""
+    # the first episode keeps the asset names and seeds the render benchmark always had
+    prefix, seed = ("", 0) if number == 1 else (f"{slug}-", 1000 * number)
+    entries = [_section(root, prefix, k, seed, seconds, still) for k in range(sections)]
     episode = {
-        "episode": 1,
-        "title": "Benchmark",
+        "episode": number,
+        "title": f"Benchmark {number}",
         "film": {"title": "Film", "year": 2000, "director": "Someone"},
+        "date": f"2026-01-{number:02d}",
         "sections": entries,
     }
-    path = root / "essays" / "bench.yaml"
+    path = root / "essays" / f"{slug}.yaml"
     path.write_text(yaml.safe_dump(episode, sort_keys=False))
     return path
 
 
-def _section(root: Path, k: int, seconds: float, size: tuple[int, int]) -> dict:
-    take = f"assets/n{k:03d}.wav"
-    write_take(root / take, seconds, seed=k)
-    stills = [f"assets/s{k:03d}{c}.jpg" for c in "ab"]
+def _section(
+    root: Path, prefix: str, k: int, seed: int, seconds: float, size: tuple[int, int]
+) -> dict:
+    take = f"assets/{prefix}n{k:03d}.wav"
+    write_take(root / take, seconds, seed=seed + k)
+    stills = [f"assets/{prefix}s{k:03d}{c}.jpg" for c in "ab"]
     for j, still in enumerate(stills):
-        write_still(root / still, seed=2 * k + j, size=size)
+        write_still(root / still, seed=seed + 2 * k + j, size=size)
     return {
         "id": f"s{k:03d}",
         "title": f"Section {k + 1}",

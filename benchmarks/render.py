@@ -39,6 +39,7 @@ from subprocess import PIPE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bundle import bundle_rows
 from episode import STILL, make_episode, write_still, write_take
 from memory import PeakMemory
 from render_table import print_table
@@ -78,6 +79,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--skip-scaling", action="store_true", help="no N = 5 and 30 builds")
     parser.add_argument("--peer-seconds", type=float, help="length of the MoviePy render")
     parser.add_argument("--repeat", type=int, default=2, help="cold builds and floors to run")
+    parser.add_argument("--skip-bundle", action="store_true", help="no series bundle rows")
     return parser.parse_args()
 
 
@@ -111,6 +113,8 @@ class Bench:
         out |= self.rebuilds(episode, root, cold)
         out["draft"] = self.build(episode, profile="draft", fresh=True)
         out["jobs"] = self.jobs(episode)
+        if not self.args.skip_bundle:
+            out["bundle"] = bundle_rows(self.tmp, self.size, self.shape)
         if not self.args.skip_scaling and not self.args.quick:
             out["scaling"] = self.scaling()
         return out

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from bundle import bundle_table
+
 
 def print_table(r: dict) -> None:
     rows = _speed(r) + _peer(r) + _rebuilds(r) + _resources(r)
+    if "bundle" in r:
+        rows += bundle_table(r["bundle"])
     width = max(len(a) for a, _, _ in rows)
     for a, b, c in rows:
         print(f"{a:<{width}}  {b}" + (f"  [{c}]" if c else ""))

@@ -26,7 +26,9 @@ def main() -> None:
     size = (320, 180) if args.quick else (1920, 1080)
     checkouts = {"old": Path(args.old).resolve(), "new": Path(args.new).resolve()}
     with tempfile.TemporaryDirectory(prefix="essay-versus-") as tmp:
-        options = argparse.Namespace(quick=args.quick, repeat=1, peer_seconds=None)
+        options = argparse.Namespace(
+            quick=args.quick, repeat=1, peer_seconds=None, skip_bundle=True
+        )
         bench = Bench(Path(tmp), size, options)
         episode = make_episode(Path(tmp) / "n", args.sections, size, **bench.shape)
         runs: dict[str, list[float]] = {"old": [], "new": []}

@@ -7,7 +7,7 @@ import pytest
 from conftest import Project, speechlike, write_wav
 
 from pipeline.build import check
-from pipeline.script.schema import Subtitles
+from pipeline.script.settings import Subtitles
 from pipeline.timing.align import align
 from pipeline.timing.cues import WordTimes, make_cues
 from pipeline.timing.envelope import levels

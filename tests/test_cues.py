@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.publish.srt import to_srt
 from pipeline.publish.vtt import to_vtt
-from pipeline.script.schema import Subtitles
+from pipeline.script.settings import Subtitles
 from pipeline.timing.cues import Cue, WordTimes, make_cues, proportional, script_of, settle
 from pipeline.timing.text import normalise, tokenize
 

@@ -9,6 +9,7 @@ from conftest import REPO
 from pydantic_core import PydanticUndefined
 
 from pipeline.script import schema as s
+from pipeline.script import settings as st
 
 DOC = (REPO / "docs" / "essay-format.md").read_text(encoding="utf-8")
 
@@ -20,20 +21,22 @@ SECTIONS = {
     s.Narration: "### `narration`",
     s.StillShot: "### A still shot",
     s.CardShot: "### A card shot",
-    s.Move: "### `move` (Ken Burns)",
-    s.Transition: "### `transition`",
-    s.SeriesDoc: "## Settings (series.yaml, or an episode to override)",
-    s.Video: "### `video`",
-    s.Pacing: "### `timing`",
-    s.Subtitles: "### `subtitles`",
-    s.Audio: "### `audio`",
-    s.Music: "### `music`",
-    s.MusicClip: "### A music clip",
-    s.MusicCue: "### A music cue",
+    st.Move: "### `move` (Ken Burns)",
+    st.Transition: "### `transition`",
+    st.SeriesDoc: "## Settings (series.yaml, or an episode to override)",
+    st.Video: "### `video`",
+    st.Pacing: "### `timing`",
+    st.Subtitles: "### `subtitles`",
+    st.Audio: "### `audio`",
+    st.Music: "### `music`",
+    st.MusicClip: "### A music clip",
+    st.MusicCue: "### A music cue",
     s.EpisodeNarration: "### `narration` (episode)",
-    s.Defaults: "### `defaults`",
+    st.Defaults: "### `defaults`",
+    st.Site: "### `site`",
+    s.Poster: "### `poster`",
 }
-SETTINGS = set(s.SeriesDoc.model_fields)
+SETTINGS = set(st.SeriesDoc.model_fields)
 
 
 def table_rows(heading: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ from pipeline.audio.loudness import LIMIT_CONTEXT, integrated, limit, measure_st
 from pipeline.audio.music import MusicTrack
 from pipeline.audio.takes import Take, read_clips
 from pipeline.base.ffmpeg import SAMPLE_RATE
-from pipeline.script.schema import Audio, Music
+from pipeline.script.settings import Audio, Music
 from pipeline.timing import envelope
 from pipeline.timing.timeline import Timeline
 

@@ -20,7 +20,7 @@ from pipeline.base.errors import EssayError, Problem
 from pipeline.base.ffmpeg import SAMPLE_RATE, DecodeError
 from pipeline.base.runner import Runner
 from pipeline.script.model import Essay, Narration, Section
-from pipeline.script.schema import Audio
+from pipeline.script.settings import Audio
 from pipeline.timing import envelope
 from pipeline.timing.align import find_sections
 from pipeline.timing.spans import NarrationClip

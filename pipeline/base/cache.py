@@ -79,16 +79,22 @@ class Area:
 
     def put_file(self, name: str, make: Callable[[Path], None]) -> Path:
         """Make a file entry with `make(temporary path)`, then rename it into place."""
-        final = self.path(name)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stem, dot, suffix = name.partition(".")
-        tmp = self.folder / f".{stem}.{os.getpid()}.{time.monotonic_ns()}.tmp{dot}{suffix}"
-        try:
-            make(tmp)
-            tmp.replace(final)
-        finally:
-            tmp.unlink(missing_ok=True)
+        (final,) = self.put_files([name], lambda tmps: make(tmps[0]))
         return final
+
+    def put_files(self, names: list[str], make: Callable[[list[Path]], None]) -> list[Path]:
+        """Make several file entries at once with `make(temporary paths)`, then rename each
+        into place: none is put there unless all were made."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmps = [self.folder / _temporary(name) for name in names]
+        try:
+            make(tmps)
+            for tmp, name in zip(tmps, names, strict=True):
+                tmp.replace(self.path(name))
+        finally:
+            for tmp in tmps:
+                tmp.unlink(missing_ok=True)
+        return [self.path(name) for name in names]
 
     def put_text(self, name: str, text: str) -> Path:
         return self.put_file(name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -109,6 +115,12 @@ class Area:
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return final
+
+
+def _temporary(name: str) -> str:
+    """A hidden name beside the entry's, unique to this process and moment."""
+    stem, dot, suffix = name.partition(".")
+    return f".{stem}.{os.getpid()}.{time.monotonic_ns()}.tmp{dot}{suffix}"
 
 
 @dataclass(frozen=True)

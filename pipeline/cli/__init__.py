@@ -7,6 +7,7 @@ import click
 from pipeline.cli.build import build
 from pipeline.cli.check import check
 from pipeline.cli.prune import prune_command
+from pipeline.cli.verify import verify_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,3 +19,4 @@ def main() -> None:
 main.add_command(check)
 main.add_command(build)
 main.add_command(prune_command)
+main.add_command(verify_command)

@@ -1,10 +1,13 @@
-"""`essay build`: render episodes into output/<slug>/, each valid one even when others are not."""
+"""`essay build`: render episodes into output/<slug>/, each valid one even when others are
+not, then the series' files over what output/ holds."""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +19,7 @@ from pipeline.base.progress import Progress
 from pipeline.cli import report
 from pipeline.cli.progress import progress_for
 from pipeline.publish.profiles import PROFILES
-from pipeline.script.selection import select
+from pipeline.script.selection import Selection, select
 
 if TYPE_CHECKING:
     from pipeline.build import Built
@@ -41,69 +44,134 @@ if TYPE_CHECKING:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar: one line per section.")
 @click.option("--burn-subtitles", is_flag=True,
               help="Draw the subtitles into the picture too, in the series' style.")  # fmt: skip
+@click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="FILE",
+              help="Also write what was built, reused or refused, as JSON, to FILE.")  # fmt: skip
 def build(
-    paths: Sequence[Path], profile: str, jobs: int | None, quiet: bool, burn_subtitles: bool
+    paths: Sequence[Path],
+    profile: str,
+    jobs: int | None,
+    quiet: bool,
+    burn_subtitles: bool,
+    report_to: Path | None,
 ) -> None:
     """Render episodes into output/<slug>/: the ones named, the whole series of a project
     (its folder or its essays/ folder), or, with no paths, the series of the project around
-    the working directory. Exit status 2 if any episode is not valid (the others are
-    built), 1 if a tool failed."""
-    from pipeline.build import build as run_build
-
+    the working directory; then the series' page, feed and manifest. Exit status 2 if any
+    episode is not valid (the others are built), 1 if a tool failed."""
     selections, problems = select(paths)
     if problems:
         report.problems(problems)
-    episodes = [(s.project, e) for s in selections for e in s.episodes]
+    run = _Run(profile, jobs, burn_subtitles, progress_for(sys.stderr.isatty() and not quiet))
+    run.unopened = bool(problems)
+    episodes = [(s, e) for s in selections for e in s.episodes]
     if not episodes and not problems:
-        named = any(s.series_named for s in selections)
-        click.echo(
-            "no episodes named: series.yaml is the series file; `essay build` builds them all"
-            if named
-            else "no episodes to build: an episode is essays/<slug>.yaml"
-        )
-    progress = progress_for(sys.stderr.isatty() and not quiet)
-    failed: dict[str, list[Path]] = {"invalid": [], "broke": []}
+        click.echo(_nothing(selections))
     try:
-        for k, (project, path) in enumerate(episodes):
-            progress.episode(report.shown(path), k, len(episodes))
-            run = partial(run_build, path, profile, jobs, progress, burn_subtitles, project)
-            outcome = _build_one(path, run, progress, alone=len(episodes) == 1)
-            if outcome:
-                failed[outcome].append(path)
+        for k, (picked, path) in enumerate(episodes):
+            run.progress.episode(report.shown(path), k, len(episodes))
+            run.episode(picked, path, alone=len(episodes) == 1)
+        if profile == "master":
+            for picked in selections:
+                run.series(picked)
     finally:
-        progress.close()
-    _summary(len(episodes), failed["invalid"], failed["broke"], unopened=bool(problems))
+        run.progress.close()
+    if report_to:
+        report_to.write_text(json.dumps(run.rows, indent=1, ensure_ascii=False) + "\n")
+    run.finish(len(episodes))
 
 
-def _build_one(path: Path, run: Callable[[], Built], progress: Progress, alone: bool) -> str | None:
-    """Build one episode and say what came of it; None if it was built."""
-    started = time.monotonic()
-    interrupted = (
-        f"interrupted; {report.shown(path)} was not built, its output/ folder is as it was"
-    )
-    try:
-        built = report.guard(run, interrupted)
-    except EssayError as err:
-        progress.close()
-        shown = report.shown(path)
-        report.problems(err.problems, "nothing was built" if alone else f"{shown} was not built")
-        return "invalid"
-    except RenderError as err:  # a tool failed on input that validated
-        progress.close()
-        report.failed(err, path)
-        return "broke"
-    progress.close()
-    _built(path, built, time.monotonic() - started)
-    return None
+def _nothing(selections: list[Selection]) -> str:
+    if any(s.series_named for s in selections):
+        return "no episodes named: series.yaml is the series file; `essay build` builds them all"
+    return "no episodes to build: an episode is essays/<slug>.yaml"
 
 
-def _built(path: Path, built: Built, elapsed: float) -> None:
+@dataclass
+class _Run:
+    """One `essay build`: what came of each episode, and of the series' files."""
+
+    profile: str
+    jobs: int | None
+    burn: bool
+    progress: Progress
+    unopened: bool = False  # a project or its series could not be taken as it is
+    broke: bool = False  # the series' files could not be made
+    rows: dict = field(default_factory=lambda: {"episodes": [], "series": []})
+
+    def episode(self, picked: Selection, path: Path, alone: bool) -> None:
+        from pipeline.build import build as run_build
+
+        started, shown = time.monotonic(), report.shown(path)
+        row = {"episode": shown, "status": "built", "problems": [], "warnings": []}
+        self.rows["episodes"].append(row)
+        interrupted = f"interrupted; {shown} was not built, its output/ folder is as it was"
+        build_it = partial(run_build, path, self.profile, self.jobs, self.progress, self.burn)
+        try:
+            built = report.guard(partial(build_it, picked.project), interrupted)
+        except EssayError as err:
+            self.progress.close()
+            report.problems(
+                err.problems, "nothing was built" if alone else f"{shown} was not built"
+            )
+            row |= {"status": "invalid", "problems": [str(p) for p in err.problems]}
+            return
+        except RenderError as err:  # a tool failed on input that validated
+            self.progress.close()
+            report.failed(err, path)
+            row |= {"status": "failed", "problems": [str(err)]}
+            return
+        self.progress.close()
+        row |= _built(path, built, time.monotonic() - started)
+
+    def series(self, picked: Selection) -> None:
+        from pipeline.build.series import check_series, publish_series
+
+        project = picked.project
+        errors = [p for p in check_series(project) if not p.warning]  # `essay check` warns
+        if errors:
+            report.problems(errors, "the series' files were not written")
+            self.unopened = True
+            self.rows["series"].append({"problems": [str(p) for p in errors]})
+            return
+        self.progress.stage("writing the series' files")
+        stopped = "interrupted; the series' files are as they were"
+        try:
+            made = report.guard(lambda: publish_series(project), stopped)
+        except RenderError as err:
+            report.failed(err, project.series_file)
+            self.rows["series"].append({"problems": [str(err)]})
+            self.broke = True
+            return
+        for path in made:
+            click.echo(f"  {report.shown(path)}")
+        self.rows["series"].append({"files": [report.shown(p) for p in made]})
+
+    def finish(self, count: int) -> None:
+        rows = self.rows["episodes"]
+        invalid = [r["episode"] for r in rows if r["status"] == "invalid"]
+        broke = [r["episode"] for r in rows if r["status"] == "failed"]
+        if count > 1:
+            click.echo(
+                f"built {count - len(invalid) - len(broke)} of {report.plural(count, 'episode')}"
+            )
+            for shown in invalid:
+                click.echo(f"not built (problems in the input): {shown}", err=True)
+            for shown in broke:
+                click.echo(f"not built (a tool failed): {shown}", err=True)
+        if broke or self.broke:
+            sys.exit(report.EXIT_FAILED)
+        if invalid or self.unopened:
+            sys.exit(report.EXIT_INVALID)
+
+
+def _built(path: Path, built: Built, elapsed: float) -> dict:
+    """Say what was built; its row of the report."""
     t = built.checked.timeline
     report.warnings(built.checked.warnings)
-    reused = sum(s.reused for s in built.segments)
+    rendered = [s.section for s in built.segments if not s.reused]
     click.echo(
         f"built {report.shown(path)} in {elapsed:.1f} s: {report.clock(t.duration)} of video, "
-        f"{len(built.segments) - reused} sections rendered, {reused} reused"
+        f"{len(rendered)} sections rendered, {len(built.segments) - len(rendered)} reused"
     )
     sound = built.loudness.get(f"{built.checked.essay.meta.slug}.mp4")
     if sound:
@@ -113,17 +181,14 @@ def _built(path: Path, built: Built, elapsed: float) -> None:
         )
     for f in built.files:
         click.echo(f"  {report.shown(f)}")
-
-
-def _summary(count: int, invalid: list[Path], broke: list[Path], unopened: bool) -> None:
-    if count > 1:
-        done = count - len(invalid) - len(broke)
-        click.echo(f"built {done} of {report.plural(count, 'episode')}")
-        for path in invalid:
-            click.echo(f"not built (problems in the input): {report.shown(path)}", err=True)
-        for path in broke:
-            click.echo(f"not built (a tool failed): {report.shown(path)}", err=True)
-    if broke:
-        sys.exit(report.EXIT_FAILED)
-    if invalid or unopened:
-        sys.exit(report.EXIT_INVALID)
+    return {
+        "slug": built.checked.essay.meta.slug,
+        "seconds": round(elapsed, 2),
+        "rendered": rendered,
+        "reused": [s.section for s in built.segments if s.reused],
+        "frames_encoded": built.frames_encoded,
+        "audio_reused": built.audio_reused,
+        "loudness": {name: m.as_dict() for name, m in built.loudness.items()},
+        "warnings": [str(w) for w in built.checked.warnings],
+        "files": [report.shown(f) for f in built.files],
+    }

@@ -41,6 +41,9 @@ def check(paths: Sequence[Path]) -> None:
                 continue
             report.warnings(checked.warnings)
             click.echo(f"{report.shown(path)}: ok: {_summary(checked)}")
+    for picked in selections:
+        found = _series(picked)
+        invalid = invalid or any(not p.warning for p in found)
     if broke or invalid:
         sys.exit(report.EXIT_FAILED if broke else report.EXIT_INVALID)
 
@@ -65,3 +68,15 @@ def _summary(checked) -> str:
         report.plural(len(t.cues), "subtitle cue"),
     ]
     return ", ".join(counted + ([report.plural(len(doubts), "warning")] if doubts else []))
+
+
+def _series(picked: Selection) -> list:
+    """What is wrong between the project's episodes (two with one number, say)."""
+    from pipeline.build.series import check_series
+
+    found = check_series(picked.project)
+    report.warnings(p for p in found if p.warning)
+    errors = [p for p in found if not p.warning]
+    if errors:
+        report.problems(errors, "the series' files cannot be written")
+    return found

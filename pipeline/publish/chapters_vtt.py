@@ -17,4 +17,4 @@ def _text(rendered: Rendered) -> str:
     return chapters_vtt(rendered.timeline.chapters)
 
 
-CHAPTERS = text_product(".chapters.vtt", _text)
+CHAPTERS = text_product(".chapters.vtt", _text, role="chapters_vtt")

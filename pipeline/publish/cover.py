@@ -20,19 +20,23 @@ COVER_SIZE = 1400  # podcast apps ask for square art, 1400 to 3000 px
 CARD_SIZE = (1920, 1080)  # the card is drawn at this size whatever the video's
 
 
-def edition_recipe(rendered: Rendered) -> list:
-    """What an audio edition is made of: the sound, its tags and chapters, the cover."""
+def cover_recipe(rendered: Rendered) -> list:
+    """What the cover is made of: the first card and the fonts it is drawn with."""
     card = _first_card(rendered)
     fonts = rendered.essay.settings.fonts
+    return [card.svg if card else "", [file_digest(f) for f in fonts]]
+
+
+def edition_recipe(rendered: Rendered) -> list:
+    """What an audio edition is made of: the sound, its tags and chapters, the cover."""
     tags = ffmetadata(rendered.essay.meta, rendered.timeline.chapters)
-    cover = [card.svg if card else "", [file_digest(f) for f in fonts]]
-    return [rendered.sound.folder.name, tags, cover]
+    return [rendered.sound.folder.name, tags, cover_recipe(rendered)]
 
 
-def cover_jpeg(rendered: Rendered) -> bytes:
+def cover_jpeg(rendered: Rendered, size: int = COVER_SIZE) -> bytes:
     """The cover as JPEG bytes; none when the episode has no card."""
     card = _first_card(rendered)
-    return _art(card.svg, rendered.essay.settings.fonts) if card else b""
+    return _art(card.svg, rendered.essay.settings.fonts, size) if card else b""
 
 
 def _first_card(rendered: Rendered) -> Card | None:
@@ -40,19 +44,18 @@ def _first_card(rendered: Rendered) -> Card | None:
 
 
 @lru_cache(maxsize=2)  # the MP3 and the M4A of one build share it
-def _art(svg: str, fonts: tuple[Path, ...]) -> bytes:
-    return cover_art(rasterise(svg, fonts, CARD_SIZE))
+def _art(svg: str, fonts: tuple[Path, ...], size: int) -> bytes:
+    return cover_art(rasterise(svg, fonts, CARD_SIZE), size)
 
 
-def cover_art(card: np.ndarray) -> bytes:
+def cover_art(card: np.ndarray, size: int = COVER_SIZE) -> bytes:
     """A square JPEG: the card whole, centred on a blurred, enlarged copy of itself."""
     picture = Image.fromarray(card[..., :3])
-    back = picture.resize((COVER_SIZE, COVER_SIZE), Image.Resampling.BILINEAR)
-    back = back.filter(ImageFilter.GaussianBlur(40))
-    width = COVER_SIZE
-    height = round(width * picture.height / picture.width)
-    front = picture.resize((width, height), Image.Resampling.LANCZOS)
-    back.paste(front, (0, (COVER_SIZE - height) // 2))
+    back = picture.resize((size, size), Image.Resampling.BILINEAR)
+    back = back.filter(ImageFilter.GaussianBlur(40 * size / COVER_SIZE))
+    height = round(size * picture.height / picture.width)
+    front = picture.resize((size, height), Image.Resampling.LANCZOS)
+    back.paste(front, (0, (size - height) // 2))
     out = io.BytesIO()
     back.save(out, "JPEG", quality=88)
     return out.getvalue()

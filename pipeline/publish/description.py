@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pipeline.base.errors import Problem
 from pipeline.publish.product import Rendered, text_product
 from pipeline.publish.tags import credit
+from pipeline.publish.times import clock
 from pipeline.script.model import Essay
 from pipeline.timing.timeline import Chapter, Timeline
 
@@ -21,7 +22,7 @@ def youtube_chapters(chapters: Sequence[Chapter], duration: float) -> list[str]:
     the whole second the chapter starts in, so it never lands after the chapter does."""
     if _broken_rule(chapters, duration) is not None:
         return []
-    return [f"{_clock(int(c.start))} {_title(c.title)}" for c in chapters]
+    return [f"{clock(int(c.start))} {_title(c.title)}" for c in chapters]
 
 
 def _broken_rule(chapters: Sequence[Chapter], duration: float) -> tuple[int, str] | None:
@@ -33,13 +34,6 @@ def _broken_rule(chapters: Sequence[Chapter], duration: float) -> tuple[int, str
         if b - a < SHORTEST:
             return k, f"its chapter lasts {b - a:.1f} s, under YouTube's {SHORTEST} s"
     return None
-
-
-def _clock(seconds: int) -> str:
-    """M:SS, or H:MM:SS from the first hour on."""
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def _title(title: str) -> str:
@@ -73,4 +67,4 @@ def description(rendered: Rendered) -> str:
     return "\n".join(lines) + "\n"
 
 
-DESCRIPTION = text_product(".description.txt", description, check)
+DESCRIPTION = text_product(".description.txt", description, check, role="description")

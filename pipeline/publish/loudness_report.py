@@ -17,4 +17,4 @@ def _text(rendered: Rendered) -> str:
     return json.dumps(report, indent=2) + "\n"
 
 
-REPORT = text_product(".loudness.json", _text)
+REPORT = text_product(".loudness.json", _text, role="loudness")

@@ -37,4 +37,4 @@ def _make(rendered: Rendered, out: Path) -> None:
     write_m4a(stream, out, _metadata(rendered), cover_jpeg(rendered), rendered.scratch)
 
 
-EDITION = Product(".m4a", edition_recipe, _make, sound=AAC)
+EDITION = Product(".m4a", edition_recipe, _make, sound=AAC, role="m4a")

@@ -45,4 +45,4 @@ def _make(rendered: Rendered, out: Path) -> None:
     write_mp3(stream, out, rendered.essay.meta, chapters, cover_jpeg(rendered))
 
 
-EDITION = Product(".mp3", edition_recipe, _make, sound=MP3)
+EDITION = Product(".mp3", edition_recipe, _make, sound=MP3, role="mp3")

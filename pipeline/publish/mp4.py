@@ -1,5 +1,6 @@
-"""The episode's video: segments joined without re-encoding, the sound muxed once, chapters
-and tags, faststart."""
+"""The episode's video, a file a rendition: segments joined without re-encoding, the sound
+muxed once, chapters and tags, faststart. The web renditions carry no edit lists, which some
+players ignore (their first packets start at 0)."""
 
 from __future__ import annotations
 
@@ -10,22 +11,32 @@ from pipeline.audio.encoded import AAC
 from pipeline.base import ffmpeg
 from pipeline.publish.product import Product, Rendered
 from pipeline.publish.tags import ffmetadata
+from pipeline.render.rendition import Rendition
+
+_NO_EDIT_LIST = ("-use_editlist", "0", "-movflags", "+faststart+negative_cts_offsets")
 
 
 def assemble(
-    segments: Sequence[Path], audio: Path, metadata: str, out: Path, scratch: Path
+    segments: Sequence[Path],
+    audio: Path,
+    metadata: str,
+    out: Path,
+    scratch: Path,
+    edit_list: bool = True,
 ) -> None:
     """`audio` is the encoded sound, exactly as long as the segments together; both are
     copied, not re-encoded. `metadata` is ffmpeg's metadata file (tags and chapters)."""
-    listing = scratch / "segments.txt"
+    listing = scratch / f"{out.name}.segments.txt"
     listing.write_text("".join(f"file '{_quote(p)}'\n" for p in segments), encoding="utf-8")
-    tags = scratch / "metadata.txt"
+    tags = scratch / f"{out.name}.metadata.txt"
     tags.write_text(metadata, encoding="utf-8")
     ffmpeg.run(
         *("-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(audio)),
         *("-f", "ffmetadata", "-i", str(tags), "-map", "0:v:0", "-map", "1:a:0"),
         *("-map_metadata", "2", "-map_chapters", "2", "-c", "copy"),
-        *("-movflags", "+faststart", "-y", str(out)),
+        *(("-movflags", "+faststart") if edit_list else _NO_EDIT_LIST),
+        "-y",
+        str(out),
         what="joining the segments and the sound",
     )
 
@@ -38,13 +49,21 @@ def _metadata(rendered: Rendered) -> str:
     return ffmetadata(rendered.essay.meta, rendered.timeline.chapters)
 
 
-def _key(rendered: Rendered) -> object:
-    return [[p.stem for p in rendered.segments], rendered.sound.folder.name, _metadata(rendered)]
+def suffix(rendition: Rendition, index: int) -> str:
+    """`<slug>.mp4` for the first (the master, or a draft's one), `<slug>-720p.mp4` after."""
+    return ".mp4" if index == 0 else f"-{rendition.name}.mp4"
 
 
-def _make(rendered: Rendered, out: Path) -> None:
-    audio = rendered.sound.path(AAC)
-    assemble(rendered.segments, audio, _metadata(rendered), out, rendered.scratch)
+def video(rendition: Rendition, index: int) -> Product:
+    """The product of the index-th rendition."""
 
+    def key(rendered: Rendered) -> object:
+        stems = [p.stem for p in rendered.segments[index]]
+        return [stems, rendered.sound.folder.name, _metadata(rendered), index == 0]
 
-VIDEO = Product(".mp4", _key, _make, sound=AAC)
+    def make(rendered: Rendered, out: Path) -> None:
+        audio, tags = rendered.sound.path(AAC), _metadata(rendered)
+        segments = rendered.segments[index]
+        assemble(segments, audio, tags, out, rendered.scratch, edit_list=index == 0)
+
+    return Product(suffix(rendition, index), key, make, sound=AAC)

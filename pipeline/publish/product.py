@@ -14,6 +14,9 @@ from pathlib import Path
 from pipeline.audio.encoded import Sound
 from pipeline.audio.loudness import Loudness
 from pipeline.base.errors import Problem
+from pipeline.publish.site import SiteTemplates
+from pipeline.render.plan import SegmentJob
+from pipeline.render.rendition import Rendition
 from pipeline.script.model import Essay
 from pipeline.timing.timeline import Timeline
 
@@ -24,10 +27,14 @@ class Rendered:
 
     essay: Essay
     timeline: Timeline
-    segments: tuple[Path, ...]  # the encoded pictures, in order
+    jobs: tuple[SegmentJob, ...]  # what each section's pictures are drawn from
+    renditions: tuple[Rendition, ...]  # the video's, the master first
+    segments: tuple[tuple[Path, ...], ...]  # the encoded pictures: a sequence a rendition
     sound: Sound
     loudness: dict[str, Loudness]  # of each delivered file that carries sound, by name
     scratch: Path  # for a maker's temporary files
+    site: SiteTemplates  # the pages' templates
+    files: dict[str, str]  # what each delivered file is (its product's role): its name
 
 
 def _no_doubts(essay: Essay, timeline: Timeline) -> list[Problem]:
@@ -42,19 +49,23 @@ class Product:
     sound: str | None = None  # the sound stream it carries (its loudness is reported)
     check: Callable[[Essay, Timeline], list[Problem]] = _no_doubts  # warnings for `essay check`
     version: int = 1  # bump when the same parts would now make another file
+    role: str = ""  # what the file is to the pages and the feed: "mp3", "poster"...
+    named: str = ""  # a name of its own, instead of the slug and the suffix
 
     def name(self, slug: str) -> str:
-        return f"{slug}{self.suffix}"
+        return self.named or f"{slug}{self.suffix}"
 
 
 def text_product(
     suffix: str,
     text: Callable[[Rendered], str],
     check: Callable[[Essay, Timeline], list[Problem]] = _no_doubts,
+    role: str = "",
+    named: str = "",
 ) -> Product:
     """A small text file, made of nothing but its own text."""
 
     def write(rendered: Rendered, out: Path) -> None:
         out.write_text(text(rendered), encoding="utf-8")
 
-    return Product(suffix, text, write, check=check)
+    return Product(suffix, text, write, check=check, role=role, named=named)

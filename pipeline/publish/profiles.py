@@ -1,4 +1,4 @@
-"""Build profiles: for each, the video rendition it renders, what it asks of the sound, the
+"""Build profiles: for each, the video renditions it renders, what it asks of the sound, the
 files it delivers and the folder they go to."""
 
 from __future__ import annotations
@@ -7,23 +7,42 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.audio.encoded import SoundSpec
-from pipeline.publish import chapters_vtt, description, loudness_report, m4a, mp3, mp4, srt, vtt
+from pipeline.publish import (
+    chapters_json,
+    chapters_vtt,
+    description,
+    episode_json,
+    loudness_report,
+    m4a,
+    mp3,
+    mp4,
+    page,
+    pictures,
+    srt,
+    transcript,
+    vtt,
+)
 from pipeline.publish.product import Product
 from pipeline.render import rendition
 from pipeline.render.rendition import Rendition
-from pipeline.script.schema import Video
+from pipeline.script.settings import Video
 
 
 @dataclass(frozen=True)
 class BuildProfile:
     name: str
-    rendition: Callable[[Video], Rendition]
+    renditions: Callable[[Video, tuple[int, ...]], tuple[Rendition, ...]]
     sound: SoundSpec
-    products: tuple[Product, ...]
+    products: tuple[Product, ...]  # besides a video file a rendition
     folder_suffix: str  # output/<slug><suffix>/
 
     def folder(self, slug: str) -> str:
         return f"{slug}{self.folder_suffix}"
+
+    def products_for(self, renditions: tuple[Rendition, ...]) -> tuple[Product, ...]:
+        """Every file it delivers: the videos first, then the rest in order (the page, which
+        names them all, and the episode's facts come last)."""
+        return (*(mp4.video(r, k) for k, r in enumerate(renditions)), *self.products)
 
 
 MASTER = BuildProfile(
@@ -31,14 +50,20 @@ MASTER = BuildProfile(
     rendition.delivery,
     SoundSpec(exact=True, aac_bitrate=None, mp3=True),
     (
-        mp4.VIDEO,
         srt.SUBTITLES,
         vtt.CAPTIONS,
         chapters_vtt.CHAPTERS,
+        chapters_json.CHAPTERS_JSON,
         loudness_report.REPORT,
         m4a.EDITION,
         mp3.EDITION,
         description.DESCRIPTION,
+        pictures.POSTER,
+        pictures.THUMB,
+        pictures.COVER_ART,
+        transcript.TRANSCRIPT,
+        page.EPISODE_PAGE,
+        episode_json.EPISODE_JSON,
     ),
     "",
 )
@@ -46,7 +71,13 @@ DRAFT = BuildProfile(
     "draft",
     rendition.draft,
     SoundSpec(exact=False, aac_bitrate="128k", mp3=False),  # a look: no audio edition
-    (mp4.VIDEO, srt.SUBTITLES, vtt.CAPTIONS, chapters_vtt.CHAPTERS),
+    (
+        srt.SUBTITLES,
+        vtt.CAPTIONS,
+        chapters_vtt.CHAPTERS,
+        pictures.POSTER,
+        page.EPISODE_PAGE,
+    ),
     "-draft",
 )
 PROFILES = {p.name: p for p in (MASTER, DRAFT)}

@@ -28,4 +28,4 @@ def _text(rendered: Rendered) -> str:
     return to_srt(rendered.timeline.cues)
 
 
-SUBTITLES = text_product(".srt", _text)
+SUBTITLES = text_product(".srt", _text, role="subtitles")

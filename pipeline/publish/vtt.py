@@ -38,4 +38,4 @@ def _text(rendered: Rendered) -> str:
     return to_vtt(rendered.timeline.cues)
 
 
-CAPTIONS = text_product(".vtt", _text)
+CAPTIONS = text_product(".vtt", _text, role="captions")

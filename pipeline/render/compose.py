@@ -22,16 +22,16 @@ class _Layer:
 
     def __init__(self, shot: ShotInSegment, job: SegmentJob):
         self.shot = shot
-        self.buffer = FrameBuffer(*job.rendition.size)  # its picture, when it is kept
+        self.buffer = FrameBuffer(*job.size)  # its picture, when it is kept
         self.kept_at: int | None = None  # the frame `buffer` shows; None: nothing kept
         self.still: StillFrames | None = None
         visual = shot.visual
         if isinstance(visual, Card):
-            _copy(card_planes(visual.svg, job.fonts, job.rendition.size), self.buffer.planes)
+            _copy(card_planes(visual.svg, job.fonts, job.size), self.buffer.planes)
             self.kept_at = -1  # the same at every frame
             return
         assert isinstance(visual, Still)
-        size = job.rendition.size
+        size = job.size
         over = overlay(visual.overlay_svg, job.fonts, size) if visual.overlay_svg else None
         self.still = StillFrames(visual.image, visual.size, visual.move, size, over)
         if not self.still.moves:
@@ -124,6 +124,6 @@ class _Captions:
         for k, c in enumerate(self.job.captions):
             if c.first <= frame < c.end:
                 if self.current is None or self.current[0] != k:
-                    self.current = (k, overlay(c.svg, self.job.fonts, self.job.rendition.size))
+                    self.current = (k, overlay(c.svg, self.job.fonts, self.job.size))
                 return self.current[1]
         return None

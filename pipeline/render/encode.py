@@ -11,13 +11,14 @@ import fcntl
 import queue
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.base import ffmpeg
 from pipeline.base.errors import RenderError
 from pipeline.render.compose import Segment
 from pipeline.render.plan import SegmentJob
+from pipeline.render.rendition import Rendition
 from pipeline.visuals.yuv import FrameBuffer
 
 _F_SETPIPE_SZ = 1031  # Linux: a bigger pipe lets frame making and encoding overlap
@@ -25,29 +26,17 @@ _RING = 4  # frames made ahead of the encoder
 
 
 def encode_segment(
-    job: SegmentJob, out: Path, threads: int, on_frame: Callable[[], None] = lambda: None
+    job: SegmentJob,
+    outs: Sequence[tuple[Rendition, Path]],
+    threads: int,
+    on_frame: Callable[[], None] = lambda: None,
 ) -> None:
-    """Write the segment to `out` (an .mp4 without audio)."""
-    p = job.rendition
+    """Write the segment at each rendition to its path (.mp4 files without audio): one
+    ffmpeg reads the frames once, scales them for the smaller renditions, and encodes all."""
+    width, height = job.size
+    raw = ("-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{width}x{height}")
     cmd = ffmpeg.command(
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "yuv420p",
-        "-s",
-        f"{p.width}x{p.height}",
-        "-framerate",
-        str(p.fps),
-        "-i",
-        "pipe:0",
-        *p.x264_args(),
-        "-threads",
-        str(threads),
-        "-an",
-        "-f",
-        "mp4",
-        "-y",
-        str(out),
+        *raw, "-framerate", str(job.fps), "-i", "pipe:0", *output_args(job.size, outs, threads)
     )
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None and proc.stderr is not None
@@ -70,7 +59,7 @@ def encode_segment(
 def _pump(job: SegmentJob, sink, on_frame: Callable[[], None]) -> None:
     """Draw frames here into a ring of buffers, write them on a second thread; stop both on
     any failure."""
-    ring = [FrameBuffer(*job.rendition.size) for _ in range(_RING)]
+    ring = [FrameBuffer(*job.size) for _ in range(_RING)]
     free: queue.Queue[int] = queue.Queue()
     full: queue.Queue[int | None] = queue.Queue()
     for k in range(_RING):
@@ -101,6 +90,26 @@ def _pump(job: SegmentJob, sink, on_frame: Callable[[], None]) -> None:
     finally:
         full.put(None)
         writer.join()
+
+
+def output_args(
+    size: tuple[int, int], outs: Sequence[tuple[Rendition, Path]], threads: int
+) -> list[str]:
+    """ffmpeg's output options for frames of `size`: a rendition of that size takes them as
+    they are; the others take a copy of them, scaled (Lanczos)."""
+    scaled = [(k, r) for k, (r, _) in enumerate(outs) if r.size != size]
+    args: list[str] = []
+    if scaled:
+        copies = "".join(f"[v{k}]" for k in range(len(outs)))
+        chains = [f"[0:v]split={len(outs)}{copies}"] + [
+            f"[v{k}]scale={r.width}:{r.height}:flags=lanczos[s{k}]" for k, r in scaled
+        ]
+        args += ["-filter_complex", ";".join(chains)]
+    for k, (rendition, path) in enumerate(outs):
+        source = f"[s{k}]" if rendition.size != size else (f"[v{k}]" if scaled else "0:v")
+        args += ["-map", source, *rendition.x264_args(), "-threads", str(threads)]
+        args += ["-an", "-f", "mp4", "-y", str(path)]
+    return args
 
 
 def _widen_pipe(fd: int) -> None:

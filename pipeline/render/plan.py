@@ -19,7 +19,7 @@ from pipeline.script.model import Card, Essay, Still, Visual
 from pipeline.timing.timeline import Timeline
 
 # Bump when the frames produced for the same inputs change (motion maths, colour, blending).
-RENDERER_VERSION = 3
+RENDERER_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -42,16 +42,28 @@ class SegmentJob:
     index: int
     frames: int
     shots: tuple[ShotInSegment, ...]  # in order of first frame
-    rendition: Rendition
+    renditions: tuple[Rendition, ...]  # the first is the size the frames are drawn at
     fonts: tuple[Path, ...]
-    key: str
+    keys: tuple[str, ...]  # one a rendition
     captions: tuple[Caption, ...] = ()  # burned-in subtitles, frames relative to the segment
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.renditions[0].size
+
+    @property
+    def fps(self) -> int:
+        return self.renditions[0].fps
 
 
 def plan_segments(
-    essay: Essay, timeline: Timeline, rendition: Rendition, captions: tuple[Caption, ...] = ()
+    essay: Essay,
+    timeline: Timeline,
+    renditions: tuple[Rendition, ...],
+    captions: tuple[Caption, ...] = (),
 ) -> list[SegmentJob]:
-    """One job per section; `captions` (absolute frames) are burned into the ones they cross."""
+    """One job per section, drawn at the first rendition's size and encoded at each;
+    `captions` (absolute frames) are burned into the ones they cross."""
     jobs = []
     for span in timeline.sections:
         at = span.first_frame
@@ -69,10 +81,9 @@ def plan_segments(
             for c in captions
             if c.first < span.end_frame and c.end > span.first_frame
         )
-        made_of = _key(frames, shots, rendition, fonts, burned)
-        jobs.append(
-            SegmentJob(span.id, span.index, frames, shots, rendition, fonts, made_of, burned)
-        )
+        pixels = _key(frames, shots, renditions[0], fonts, burned)
+        keys = tuple(pixels if r is renditions[0] else key(pixels, asdict(r)) for r in renditions)
+        jobs.append(SegmentJob(span.id, span.index, frames, shots, renditions, fonts, keys, burned))
     return jobs
 
 

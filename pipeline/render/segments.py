@@ -17,9 +17,13 @@ from pipeline.render.plan import SegmentJob
 @dataclass(frozen=True)
 class SegmentResult:
     section: str
-    path: Path
+    paths: tuple[Path, ...]  # one a rendition, in the job's order
     frames: int
-    reused: bool
+    reused: bool  # nothing of it was encoded
+
+    @property
+    def path(self) -> Path:
+        return self.paths[0]
 
 
 def sections_at_once(jobs: Sequence[SegmentJob], cores: int) -> int:
@@ -29,7 +33,7 @@ def sections_at_once(jobs: Sequence[SegmentJob], cores: int) -> int:
     encoder): 820 against 600 MB. More than two would hold more encoders for little: x264
     scales well to about 4 threads a stream. A small draft is the other way round: making
     its frames is the slow part, so one section a core."""
-    small = bool(jobs) and jobs[0].rendition.width * jobs[0].rendition.height < 1280 * 720
+    small = bool(jobs) and jobs[0].size[0] * jobs[0].size[1] < 1280 * 720
     return cores if small else min(2, cores)
 
 
@@ -40,13 +44,16 @@ def render_segments(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> list[SegmentResult]:
+    """Each job's frames drawn once and encoded at every rendition the cache lacks."""
     progress = progress or Progress()
     area = cache.area(SEGMENTS)
-    todo = [j for j in jobs if not area.get(_name(j))]
+    missing = {
+        j.keys: [k for k, key in enumerate(j.keys) if not area.get(_name(key))] for j in jobs
+    }
+    todo = [j for j in jobs if missing[j.keys]]
     progress.start(todo, [j for j in jobs if j not in todo])
     workers = max(1, min(workers or sections_at_once(jobs, runner.cores), len(todo) or 1))
-    seen = set()
-    unique = [j for j in todo if not (j.key in seen or seen.add(j.key))]
+    unique = list({j.keys: j for j in todo}.values())
     # Longest first, so the section left to finish alone is the shortest; that last one
     # gets every core's thread, since it will end up with the machine to itself.
     unique.sort(key=lambda j: -j.frames)
@@ -59,15 +66,23 @@ def render_segments(
             progress.frame(job)
 
         threads = runner.cores if job is unique[-1] else max(1, runner.cores // workers)
-        area.put_file(_name(job), lambda tmp: encode_segment(job, tmp, threads, on_frame))
+        made = missing[job.keys]
+        names = [_name(job.keys[k]) for k in made]
+        outs = lambda tmps: [(job.renditions[k], t) for k, t in zip(made, tmps, strict=True)]  # noqa: E731
+        area.put_files(names, lambda tmps: encode_segment(job, outs(tmps), threads, on_frame))
         progress.done(job)
 
     runner.map(render, unique, workers, on_failure=stop.set)  # the others stop at their next frame
-    return [SegmentResult(j.section, area.path(_name(j)), j.frames, j not in todo) for j in jobs]
+    return [
+        SegmentResult(
+            j.section, tuple(area.path(_name(k)) for k in j.keys), j.frames, j not in todo
+        )
+        for j in jobs
+    ]
 
 
-def _name(job: SegmentJob) -> str:
-    return f"{job.key}.mp4"
+def _name(key: str) -> str:
+    return f"{key}.mp4"
 
 
 class _Stopped(Exception):

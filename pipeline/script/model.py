@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.errors import Problem
-from pipeline.script.schema import Audio, Move, Music, Pacing, Subtitles, Video
+from pipeline.script.settings import Audio, Move, Music, Pacing, Site, Subtitles, Video
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Meta:
     film: Film
     author: str | None
     date: datetime.date | None
+    summary: str | None = None  # for the feed and the pages
+    guid: str | None = None  # the feed's id for it, when the author fixed one
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,15 @@ class Settings:
     fonts: tuple[Path, ...]  # every font file templates may use
     font_names: tuple[tuple[str, Path], ...]  # the name templates use for each
     templates: Path  # the folder of card templates
+    renditions: tuple[int, ...] = ()  # heights of the video delivered, tallest first
+    site: Site | None = None  # where the series is published
+
+
+@dataclass(frozen=True)
+class Poster:
+    section: int  # index
+    at: float  # seconds into the section
+    origin: Origin
 
 
 @dataclass(frozen=True)
@@ -127,3 +138,4 @@ class Essay:
     settings: Settings
     sections: tuple[Section, ...]
     music: tuple[MusicPart, ...]
+    poster: Poster | None = None  # None: the title card

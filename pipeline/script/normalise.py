@@ -12,6 +12,7 @@ from pipeline.script import model as m
 from pipeline.script import schema as s
 from pipeline.script.assets import AUDIO_TYPES, IMAGE_TYPES, Assets
 from pipeline.script.fonts import Font
+from pipeline.script.settings import MusicCue, Transition
 from pipeline.script.source import KeyPath, Source, key_name
 from pipeline.script.templates import CardTemplates, TemplateProblem, render_text
 
@@ -78,7 +79,7 @@ class Normaliser:
             self.section(doc, i, sec, context, templates) for i, sec in enumerate(doc.sections)
         )
         self.check_unique_ids(doc)
-        music = self.music(doc)
+        music, poster = self.music(doc), self.poster(doc)
         if doc.subtitles.font not in fonts and not self.problems:
             self.report(
                 ("subtitles", "font"),
@@ -87,7 +88,8 @@ class Normaliser:
         if self.problems:
             raise EssayError(self.problems)
         settings = _settings(doc, fonts, templates, self.root)
-        return m.Essay(self.path, self.root, _meta(self.path, doc), settings, sections, music)
+        meta = _meta(self.path, doc)
+        return m.Essay(self.path, self.root, meta, settings, sections, music, poster)
 
     def check_unique_ids(self, doc: s.EpisodeDoc) -> None:
         first: dict[str, int] = {}
@@ -150,7 +152,7 @@ class Normaliser:
         clips += [(("music", "cues", k), cue) for k, cue in enumerate(doc.music.cues)]
         parts = []
         for key, clip in clips:
-            span = self.cue_span(doc, key, clip) if isinstance(clip, s.MusicCue) else None
+            span = self.cue_span(doc, key, clip) if isinstance(clip, MusicCue) else None
             file = self.assets.file(clip.file, (*key, "file"), AUDIO_TYPES)
             if file:
                 parts.append(
@@ -166,7 +168,19 @@ class Normaliser:
                 )
         return tuple(parts)
 
-    def cue_span(self, doc: s.EpisodeDoc, key: KeyPath, clip: s.MusicCue) -> tuple[int, int]:
+    def poster(self, doc: s.EpisodeDoc) -> m.Poster | None:
+        if doc.poster is None:
+            return None
+        ids = [sec.id for sec in doc.sections]
+        if doc.poster.section not in ids:
+            self.report(
+                ("poster", "section"),
+                f"no section with id '{doc.poster.section}'; use one of: {', '.join(ids)}",
+            )
+            return None
+        return m.Poster(ids.index(doc.poster.section), doc.poster.at, self.origin(("poster",)))
+
+    def cue_span(self, doc: s.EpisodeDoc, key: KeyPath, clip: MusicCue) -> tuple[int, int]:
         """The first and last section a music cue covers."""
         ids = {sec.id: i for i, sec in enumerate(doc.sections)}
         first, last = ids.get(clip.start), ids.get(clip.end or clip.start)
@@ -181,7 +195,7 @@ class Normaliser:
             self.report((*key, "end"), "the cue ends before it starts; swap start and end")
         return (first or 0, last or 0)
 
-    def transition(self, doc: s.EpisodeDoc, t: s.Transition | None) -> m.Transition:
+    def transition(self, doc: s.EpisodeDoc, t: Transition | None) -> m.Transition:
         chosen = _overlay(doc.defaults.transition, t)
         return m.Transition(chosen.type, chosen.duration if chosen.type == "crossfade" else 0.0)
 
@@ -228,7 +242,10 @@ class Normaliser:
 
 def _meta(path: Path, doc: s.EpisodeDoc) -> m.Meta:
     film = m.Film(doc.film.title, doc.film.year, doc.film.director)
-    return m.Meta(path.stem, doc.series, doc.episode, doc.title, film, doc.author, doc.date)
+    return m.Meta(
+        path.stem, doc.series, doc.episode, doc.title, film, doc.author, doc.date,
+        doc.summary, doc.guid,
+    )  # fmt: skip
 
 
 def _settings(
@@ -243,6 +260,8 @@ def _settings(
         fonts=tuple(sorted({f.path for f in fonts.values()})),
         font_names=tuple((name, f.path) for name, f in fonts.items()),
         templates=templates.folder if templates else root,
+        renditions=tuple(h for h in doc.renditions if h <= doc.video.height),
+        site=doc.site,
     )
 
 

@@ -14,6 +14,7 @@ from pipeline.script import schema as s
 from pipeline.script.assets import FONT_TYPES, Assets
 from pipeline.script.fonts import Font, open_font
 from pipeline.script.normalise import Normaliser
+from pipeline.script.settings import SeriesDoc
 from pipeline.script.source import KeyPath, Mark, Source, merge, read_yaml
 from pipeline.script.templates import CardTemplates
 from pipeline.script.validate import validate
@@ -26,7 +27,7 @@ EPISODE_TYPES = (".yaml", ".yml")
 class Project:
     """Open one with `Project.open(root)` or `Project.containing(path)`."""
 
-    def __init__(self, root: Path, series: Source, settings: s.SeriesDoc, runner: Runner):
+    def __init__(self, root: Path, series: Source, settings: SeriesDoc, runner: Runner):
         self.root = root
         self.series_file = root / ESSAYS / SERIES_FILE
         self.series_source = series
@@ -42,7 +43,7 @@ class Project:
         """Raises EssayError naming every problem of series.yaml."""
         root = Path(root).resolve()
         series = read_yaml(root / ESSAYS / SERIES_FILE)
-        project = cls(root, series, validate(s.SeriesDoc, series), runner or Runner())
+        project = cls(root, series, validate(SeriesDoc, series), runner or Runner())
         problems: list[Problem] = []
         assets = Assets(root, _reporter(series, problems))
         fonts = project._open_fonts(project.series.fonts, assets)
@@ -70,11 +71,11 @@ class Project:
     def read(self, path: Path) -> s.EpisodeDoc:
         """An episode's YAML over the series', validated, its files not looked at (for
         tools that make those files). Raises EssayError."""
-        return validate(s.EpisodeDoc, self._source(path))
+        return validate(s.EpisodeDoc, self.source(path))
 
     def load(self, path: Path) -> m.Essay:
         """An episode of this project, validated. Raises EssayError with every problem."""
-        source = self._source(path)
+        source = self.source(path)
         normaliser = Normaliser(Path(path), self.root, source)
         try:
             doc = validate(s.EpisodeDoc, source)
@@ -91,7 +92,8 @@ class Project:
         normaliser.assets.probe(stills, self.runner)
         return normaliser.essay(doc, fonts, templates)
 
-    def _source(self, path: Path) -> Source:
+    def source(self, path: Path) -> Source:
+        """An episode's YAML over the series', with the marks of both."""
         path = Path(path)
         if self.is_series_file(path):
             raise _about(path, "this is the series file; give an episode, e.g. essays/her.yaml")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from pipeline.script.schema import Subtitles
+from pipeline.script.settings import Subtitles
 from pipeline.timing.text import Token, break_cost, ends_sentence, join
 
 CUE_COST = 4.0  # each extra cue: prefer fewer, fuller cues

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pipeline.script.schema import Move
+from pipeline.script.settings import Move
 
 
 @dataclass(frozen=True)

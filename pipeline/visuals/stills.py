@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from pipeline.script.schema import Move
+from pipeline.script.settings import Move
 from pipeline.visuals.motion import cover_scale, view_at
 from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes, bgr_to_planes
 

@@ -130,3 +130,17 @@ def overlay_from_rgba(rgba: np.ndarray) -> Overlay | None:
         a,
         cv2.resize(a, half, interpolation=cv2.INTER_AREA),
     )
+
+
+_YUV_TO_RGB = np.linalg.inv(_RGB_TO_YUV[:, :3].astype(np.float64))
+_OFFSET = -_YUV_TO_RGB @ _RGB_TO_YUV[:, 3].astype(np.float64)
+_YUV_TO_RGB_AFFINE = np.hstack([_YUV_TO_RGB, _OFFSET[:, None]]).astype(np.float32)
+
+
+def planes_to_rgb(planes: Planes) -> np.ndarray:
+    """uint8 YUV 4:2:0 planes (BT.709, limited range) back to uint8 RGB (h, w, 3)."""
+    h, w = planes.y.shape
+    u = cv2.resize(planes.u, (w, h), interpolation=cv2.INTER_LINEAR)
+    v = cv2.resize(planes.v, (w, h), interpolation=cv2.INTER_LINEAR)
+    yuv = cv2.merge([planes.y, u, v]).astype(np.float32)
+    return np.clip(np.rint(cv2.transform(yuv, _YUV_TO_RGB_AFFINE)), 0, 255).astype(np.uint8)

@@ -15,11 +15,13 @@ from pipeline.base.allocator import return_big_blocks
 from pipeline.base.errors import EssayError, Problem
 from pipeline.base.progress import Progress
 from pipeline.publish.delivered import Delivered
-from pipeline.publish.product import Rendered
-from pipeline.publish.profiles import PROFILES, BuildProfile
+from pipeline.publish.product import Product, Rendered
+from pipeline.publish.profiles import PROFILES
+from pipeline.publish.site import SiteTemplates
 from pipeline.publish.swap import swap_in
 from pipeline.render.captions import captions_for
 from pipeline.render.plan import SegmentJob, plan_segments
+from pipeline.render.rendition import Rendition
 from pipeline.render.segments import SegmentResult, render_segments
 from pipeline.script.model import Essay
 from pipeline.script.project import Project
@@ -61,9 +63,19 @@ def check(path: Path, profile: str = "master", project: Project | None = None) -
     if problems:
         raise EssayError(problems)
     timeline = build_timeline(essay, takes, [track.length for track in music])
-    products = PROFILES[profile].products
-    doubts = [w for product in products for w in product.check(essay, timeline)]
-    return Checked(essay, takes, music, timeline, (*timeline.warnings, *doubts))
+    found = [p for product in _products(profile, essay) for p in product.check(essay, timeline)]
+    if any(not p.warning for p in found):
+        raise EssayError(p for p in found if not p.warning)
+    return Checked(essay, takes, music, timeline, (*timeline.warnings, *found))
+
+
+def _renditions(profile: str, essay: Essay) -> tuple[Rendition, ...]:
+    settings = essay.settings
+    return PROFILES[profile].renditions(settings.video, settings.renditions)
+
+
+def _products(profile: str, essay: Essay) -> tuple[Product, ...]:
+    return PROFILES[profile].products_for(_renditions(profile, essay))
 
 
 def _collect(load, problems: list[Problem]):
@@ -92,38 +104,51 @@ def build(
     essay, runner = checked.essay, project.runner
     folder = project.root / "output" / chosen.folder(essay.meta.slug)
     scratch = project.cache.scratch(essay.meta.slug)
+    renditions, products = _renditions(profile, essay), _products(profile, essay)
     try:
-        jobs = _plan(project, checked, chosen, burn_subtitles)
+        jobs = _plan(project, checked, renditions, burn_subtitles)
         sound_of = (essay, checked.timeline, checked.takes, checked.music, chosen.sound)
         with runner.alongside(encoded_sound, *sound_of, project.cache, runner) as mixing:
             segments = render_segments(jobs, project.cache, runner, workers, progress)
             progress.stage("mixing the sound")
             sound = mixing.result()  # the sound is made while the pictures are
         progress.stage("writing the files")
-        carried = {
-            p.name(essay.meta.slug): sound.loudness[p.sound]
-            for p in chosen.products
-            if p.sound in sound.loudness
-        }
-        paths = tuple(s.path for s in segments)
-        rendered = Rendered(essay, checked.timeline, paths, sound, carried, scratch)
-        names = _write(chosen, rendered, Delivered(project.cache, folder), folder)
+        rendered = _rendered(checked, products, jobs, renditions, segments, sound, scratch)
+        names = _write(products, rendered, Delivered(project.cache, folder), folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     files = tuple(sorted(folder / name for name in names))
-    return Built(checked, folder, files, tuple(segments), carried, sound.reused)
+    return Built(checked, folder, files, tuple(segments), rendered.loudness, sound.reused)
+
+
+def _rendered(checked, products, jobs, renditions, segments, sound, scratch) -> Rendered:
+    """What the products are made from."""
+    essay, slug = checked.essay, checked.essay.meta.slug
+    carried = {p.name(slug): sound.loudness[p.sound] for p in products if p.sound in sound.loudness}
+    return Rendered(
+        essay=essay,
+        timeline=checked.timeline,
+        jobs=tuple(jobs),
+        renditions=renditions,
+        segments=tuple(tuple(s.paths[k] for s in segments) for k in range(len(renditions))),
+        sound=sound,
+        loudness=carried,
+        scratch=scratch,
+        site=SiteTemplates(essay.settings.templates / "site"),
+        files={p.role: p.name(slug) for p in products if p.role},
+    )
 
 
 def _plan(
-    project: Project, checked: Checked, profile: BuildProfile, burn: bool
+    project: Project, checked: Checked, renditions: tuple[Rendition, ...], burn: bool
 ) -> list[SegmentJob]:
     essay, timeline = checked.essay, checked.timeline
     captions = captions_for(essay, timeline, project.templates_for(essay)) if burn else ()
-    return plan_segments(essay, timeline, profile.rendition(essay.settings.video), captions)
+    return plan_segments(essay, timeline, renditions, captions)
 
 
 def _write(
-    profile: BuildProfile, rendered: Rendered, delivered: Delivered, folder: Path
+    products: tuple[Product, ...], rendered: Rendered, delivered: Delivered, folder: Path
 ) -> list[str]:
     """Each product made anew only when what it is made of changed; then all of them put
     into `folder` at once."""
@@ -131,7 +156,7 @@ def _write(
     staged = rendered.scratch / slug
     staged.mkdir()
     names = []
-    for product in profile.products:
+    for product in products:
         name = product.name(slug)
         if not delivered.reuse(name, [product.version, product.key(rendered)], staged):
             product.make(rendered, staged / name)

@@ -1,0 +1,116 @@
+"""`manifest.json`: every delivered file with its size, SHA-256 and type, so an upload step
+knows what changed and a subscriber's download can be checked; and checking a tree
+against it (`essay verify`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.base.cache import Area
+from pipeline.publish.delivery import Delivery
+
+MANIFEST = "manifest.json"
+_TYPES = {
+    ".mp4": "video/mp4",
+    ".m4a": "audio/x-m4a",
+    ".mp3": "audio/mpeg",
+    ".jpg": "image/jpeg",
+    ".vtt": "text/vtt",
+    ".srt": "application/x-subrip",
+    ".html": "text/html",
+    ".txt": "text/plain",
+    ".xml": "application/rss+xml",
+    ".json": "application/json",
+}
+_DIGESTS = "digests.json"  # in the cache: size, mtime and SHA-256 of files already hashed
+
+
+def type_of(name: str) -> str:
+    if name.endswith(".chapters.json"):
+        return "application/json+chapters"
+    return _TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+def manifest(delivery: Delivery, series_files: Iterable[str], digests: Area) -> str:
+    """The manifest of the episodes' files and the series' own (names in output/)."""
+    known = _Digests(digests)
+    entries = []
+    for episode in delivery.episodes:
+        for path in delivery.files(episode):
+            entry = known.entry(delivery.output, path)
+            if entry["type"].startswith(("video/", "audio/")):
+                entry["duration"] = round(episode.duration, 3)
+            entries.append(entry | {"episode": episode.slug})
+    entries += [known.entry(delivery.output, delivery.output / name) for name in series_files]
+    known.save()
+    return json.dumps({"files": entries}, indent=1, ensure_ascii=False) + "\n"
+
+
+class _Digests:
+    """SHA-256 of files by (size, mtime), so a rebuild reads only the files that changed."""
+
+    def __init__(self, area: Area):
+        self.area = area
+        found = area.get(_DIGESTS)
+        try:
+            self.known: dict[str, list] = json.loads(found.read_text()) if found else {}
+        except (OSError, ValueError):
+            self.known = {}
+        self.used: dict[str, list] = {}
+
+    def entry(self, output: Path, path: Path) -> dict:
+        stat = path.stat()
+        held, now = self.known.get(str(path)), [stat.st_size, stat.st_mtime_ns]
+        digest = held[2] if held and held[:2] == now else sha256(path)
+        self.used[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
+        name = path.relative_to(output).as_posix()
+        return {"path": name, "bytes": stat.st_size, "sha256": digest, "type": type_of(name)}
+
+    def save(self) -> None:
+        self.area.put_text(_DIGESTS, json.dumps(self.used))
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    path: str
+    what: str  # "missing", "changed", "extra"
+
+
+def verify(output: Path) -> list[Mismatch]:
+    """What differs between output/ and its manifest. Raises OSError or ValueError when
+    there is no readable manifest."""
+    listed = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
+    found = []
+    for entry in listed:
+        path = output / entry["path"]
+        if not path.is_file():
+            found.append(Mismatch(entry["path"], "missing"))
+        elif os.stat(path).st_size != entry["bytes"] or sha256(path) != entry["sha256"]:
+            found.append(Mismatch(entry["path"], "changed"))
+    names = {e["path"] for e in listed} | {MANIFEST}
+    for path in sorted(output.rglob("*")):
+        name = path.relative_to(output).as_posix()
+        hidden = any(part.startswith(".") for part in Path(name).parts)
+        if path.is_file() and not hidden and name not in names and _delivered(name, listed):
+            found.append(Mismatch(name, "extra"))
+    return found
+
+
+def _delivered(name: str, listed: list[dict]) -> bool:
+    """Is `name` where the manifest's files are: the series' own, or an episode's folder?
+    (Other folders of output/, such as drafts, are not the delivery.)"""
+    folders = {Path(e["path"]).parent.as_posix() for e in listed}
+    return Path(name).parent.as_posix() in folders

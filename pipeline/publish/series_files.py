@@ -1,0 +1,85 @@
+"""The series' own files in output/: its page, its square art, its podcast feed (when the
+series has a site address) and, last, the manifest of every delivered file. Each is
+written under a hidden name and renamed into place, after every episode it names is."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.base.cache import Area
+from pipeline.publish.delivery import Delivery
+from pipeline.publish.facts import SeriesFacts
+from pipeline.publish.feed import FEED, feed_xml
+from pipeline.publish.manifest import MANIFEST, manifest
+from pipeline.publish.site import SiteTemplates
+from pipeline.publish.times import clock
+from pipeline.script.settings import Site
+
+PAGE, COVER = "index.html", "cover.jpg"
+
+
+@dataclass(frozen=True)
+class Series:
+    title: str
+    author: str | None
+    site: Site | None
+    language: str
+
+
+def write_series(
+    series: Series, delivery: Delivery, templates: SiteTemplates, digests: Area
+) -> list[Path]:
+    """The series' files, made from what output/ holds; returns their paths."""
+    output, made = delivery.output, []
+    cover = _cover(delivery)
+    if cover:
+        made.append(_put(output / COVER, lambda tmp: shutil.copyfile(cover, tmp)))
+    if series.site and cover:
+        facts = SeriesFacts(series.title, series.author, series.site, COVER)
+        xml = feed_xml(facts, delivery.episodes, delivery.sizes())
+        made.append(_put(output / FEED, lambda tmp: tmp.write_bytes(xml)))
+    page = templates.render("series.html", _context(series, delivery, bool(cover)))
+    made.append(_put(output / PAGE, lambda tmp: tmp.write_text(page, encoding="utf-8")))
+    listing = manifest(delivery, [p.name for p in made], digests)
+    made.append(_put(output / MANIFEST, lambda tmp: tmp.write_text(listing, encoding="utf-8")))
+    return made
+
+
+def _context(series: Series, delivery: Delivery, cover: bool) -> dict:
+    feed = FEED if series.site and cover else None
+    description = series.site.description if series.site else ""
+    return {
+        "series": {
+            "title": series.title,
+            "description": description,
+            "feed": feed,
+            "cover": COVER if cover else None,
+        },
+        "episodes": list(delivery.episodes),
+        "clock": clock,
+        "language": series.language,
+    }
+
+
+def _cover(delivery: Delivery) -> Path | None:
+    """The series' square art: the first episode's (a podcast app keeps a series' art;
+    the newest episode's would change it every week)."""
+    for episode in sorted(delivery.episodes, key=lambda e: e.number):
+        path = delivery.path(episode, "cover")
+        if path and (delivery.output / path).is_file():
+            return delivery.output / path
+    return None
+
+
+def _put(final: Path, make: Callable[[Path], None]) -> Path:
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    try:
+        make(tmp)
+        tmp.replace(final)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return final

@@ -1,0 +1,35 @@
+"""The pages' templates: Jinja2, HTML-escaped, the defaults in pipeline/publish/site/, and
+any file of the same name in the series' <templates>/site/ taken instead (mkdocs-style)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from pipeline.base.errors import RenderError
+
+DEFAULTS = Path(__file__).with_name("site")
+
+
+class SiteTemplates:
+    def __init__(self, overrides: Path):
+        self.overrides = overrides
+        loader = jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(str(overrides)), jinja2.FileSystemLoader(str(DEFAULTS))]
+        )
+        self.env = SandboxedEnvironment(
+            loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+            lstrip_blocks=True,
+        )  # fmt: skip
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        """Raises RenderError naming the template and its line when it cannot be filled."""
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateError as err:
+            line = getattr(err, "lineno", None)
+            where = f"{name}:{line}" if line else name
+            raise RenderError(f"the page template {where} failed: {err}") from None

@@ -1,0 +1,257 @@
+"""The series' settings: every key series.yaml may hold (and an episode may override), its
+type, default and meaning. `docs/essay-format.md` documents them; a test keeps the two in
+step.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# No "ultrafast": it turns off CABAC and B-frames, so the stream is no longer H.264 High.
+X264_PRESETS = ("superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+Pair = tuple[float, float]
+
+
+class Video(Model):
+    width: int = Field(1920, ge=64, le=7680, description="Frame width in pixels (even).")
+    height: int = Field(1080, ge=64, le=4320, description="Frame height in pixels (even).")
+    fps: Literal[24, 25, 30, 50, 60] = Field(30, description="Frames per second (constant).")
+    crf: int = Field(20, ge=0, le=51, description="x264 quality: lower is better and bigger.")
+    preset: Literal[X264_PRESETS] = Field(  # type: ignore[valid-type]
+        "veryfast", description="x264 speed preset for the master profile."
+    )
+
+    @field_validator("width", "height")
+    @classmethod
+    def _even(cls, v: int) -> int:
+        if v % 2:
+            raise ValueError(f"must be even for 4:2:0 video; use {v + 1}")
+        return v
+
+
+class Pacing(Model):
+    lead_in: float = Field(0.5, ge=0, le=30, description="Seconds before the first narration.")
+    pause: float = Field(
+        1.0, ge=0, le=30, description="Seconds between one section's narration and the next."
+    )
+    tail: float = Field(2.0, ge=0, le=60, description="Seconds after the last narration.")
+
+
+class Subtitles(Model):
+    max_line_chars: int = Field(42, ge=10, le=80, description="Characters per subtitle line.")
+    max_lines: int = Field(2, ge=1, le=3, description="Lines per cue.")
+    max_cps: float = Field(17.0, gt=0, description="Reading speed limit, characters per second.")
+    min_duration: float = Field(0.833, gt=0, description="Shortest cue, seconds.")
+    max_duration: float = Field(7.0, gt=0, description="Longest cue, seconds.")
+    min_gap_frames: int = Field(2, ge=0, description="Frames of gap between consecutive cues.")
+    font: str = Field("sans", description="Font (a name in `fonts`) of burned-in subtitles.")
+    size: float = Field(
+        48, ge=12, le=160, description="Burned-in text size, px in a 1080-line frame."
+    )
+    outline: float = Field(3.0, ge=0, le=12, description="Outline around burned-in text, px.")
+    position: float = Field(
+        0.08, ge=0, le=0.5, description="Burned-in text's distance from the bottom, of the height."
+    )
+
+
+class Audio(Model):
+    loudness: float = Field(-16.0, ge=-40, le=-5, description="Integrated loudness target, LUFS.")
+    true_peak: float = Field(-1.0, ge=-12, le=0, description="True-peak ceiling, dBTP.")
+    bitrate: str = Field(
+        "256k",
+        pattern=r"^\d+k$",
+        description="AAC bitrate of the sound in the MP4 and the M4A edition.",
+    )
+    edition_bitrate: str = Field(
+        "192k", pattern=r"^\d+k$", description="Bitrate of the MP3 edition."
+    )
+    trim_margin: float = Field(
+        0.15, ge=0, le=2, description="Seconds of silence kept before and after each take."
+    )
+    room_tone: bool = Field(
+        True, description="Fill pauses with the take's own room tone (false: digital silence)."
+    )
+    fade: float = Field(0.01, ge=0.005, le=0.02, description="Fade at every join, seconds.")
+
+
+class MusicClip(Model):
+    """A music file placed in the episode."""
+
+    file: str = Field(description="Audio file: wav, mp3, m4a, flac or ogg.")
+    level: float = Field(
+        -30.0, ge=-60, le=-6, description="Its loudness when nothing is said, LUFS."
+    )
+    fade_in: float = Field(2.0, ge=0, le=30, description="Seconds.")
+    fade_out: float = Field(3.0, ge=0, le=30, description="Seconds.")
+    loop: bool = Field(True, description="Repeat to fill its span (else play once).")
+
+
+class MusicCue(MusicClip):
+    """Music over a range of sections: an intro sting, an outro."""
+
+    start: str = Field(description="Section id where it starts (at the section's first frame).")
+    end: str | None = Field(None, description="Section id where it ends (default: `start`).")
+    loop: bool = Field(False, description="Repeat to fill its span (else play once).")
+
+
+class Music(Model):
+    bed: MusicClip | None = Field(None, description="Music under the whole episode.")
+    cues: list[MusicCue] = Field(default_factory=list, description="Music over section ranges.")
+    duck: float = Field(
+        15.0, ge=12, le=40, description="dB the music goes down while the narrator speaks."
+    )
+    attack: float = Field(0.08, ge=0.01, le=0.5, description="Seconds to go down.")
+    release: float = Field(0.4, ge=0.05, le=3, description="Seconds to come back up.")
+    hold: float = Field(
+        0.8, ge=0, le=10, description="Pauses shorter than this keep the music down, seconds."
+    )
+
+
+class Move(Model):
+    """A Ken Burns move. Zoom 1 means the still just covers the frame."""
+
+    zoom: Pair = Field((1.0, 1.08), description="Zoom at the start and at the end of the shot.")
+    pan: Pair = Field(
+        (0.0, 0.0),
+        description="How far the view travels, as fractions of the frame's width and height.",
+    )
+    focus: Pair = Field(
+        (0.5, 0.5),
+        description="Point of the image (0-1 across, 0-1 down) the view centres on.",
+    )
+
+    @field_validator("zoom")
+    @classmethod
+    def _zoom(cls, v: Pair) -> Pair:
+        if not all(1.0 <= z <= 4.0 for z in v):
+            raise ValueError("zoom must be between 1 (the still covers the frame) and 4")
+        return v
+
+    @field_validator("focus")
+    @classmethod
+    def _focus(cls, v: Pair) -> Pair:
+        if not all(0.0 <= c <= 1.0 for c in v):
+            raise ValueError("focus is a point in the image: both numbers between 0 and 1")
+        return v
+
+    @field_validator("pan")
+    @classmethod
+    def _pan(cls, v: Pair) -> Pair:
+        if not all(-1.0 <= c <= 1.0 for c in v):
+            raise ValueError("pan is a fraction of the frame: both numbers between -1 and 1")
+        return v
+
+
+class Transition(Model):
+    """How a shot comes in. Written `crossfade`, `cut`, or `{type: crossfade, duration: 1.2}`."""
+
+    type: Literal["cut", "crossfade"] = Field("crossfade", description="cut or crossfade.")
+    duration: float = Field(0.8, ge=0, le=5, description="Crossfade length, seconds.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"type": data} if isinstance(data, str) else data
+
+
+class Defaults(Model):
+    move: Move = Field(default_factory=Move, description="Move of a still that sets none.")
+    transition: Transition = Field(
+        default_factory=Transition, description="Transition of a shot that sets none."
+    )
+
+
+DEFAULT_FONTS = {
+    "serif": "assets/fonts/EBGaramond12-Regular.ttf",
+    "italic": "assets/fonts/EBGaramond12-Italic.ttf",
+    "sans": "assets/fonts/Lato-Regular.ttf",
+}
+
+
+class Site(Model):
+    """Where the series is published: what its pages and its podcast feed say of it."""
+
+    url: str = Field(
+        description="The address `output/` is published at, e.g. https://example.org/series/."
+    )
+    description: str = Field(
+        "", max_length=4000, description="What the series is about (the feed's description)."
+    )
+    language: str = Field("en", description="The narration's language, an ISO 639 code.")
+    category: str = Field("TV & Film", description="Apple Podcasts category.")
+    explicit: bool = Field(False, description="Whether the feed is marked explicit.")
+    author: str | None = Field(None, description="Who the feed names (default: `author`).")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        scheme, _, rest = v.partition("://")
+        host = rest.split("/", 1)[0]
+        if scheme not in ("http", "https") or not host or " " in v or "." not in host:
+            raise ValueError("must be an address like https://example.org/series/")
+        return v if v.endswith("/") else v + "/"
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str) -> str:
+        if not is_language(v):
+            raise ValueError(f"'{v}' is not an ISO 639 language code; use e.g. en, fr, en-gb")
+        return v.lower()
+
+
+def is_language(code: str) -> bool:
+    """An ISO 639 code (two or three letters), with a region after a dash if any."""
+    import langcodes
+
+    primary = code.split("-", 1)[0].lower()
+    return langcodes.tag_is_valid(code) and len(primary) in (2, 3) and _known(primary)
+
+
+def _known(primary: str) -> bool:
+    import langcodes
+
+    try:
+        return langcodes.Language.get(primary).is_valid()
+    except langcodes.LanguageTagError:
+        return False
+
+
+class SeriesDoc(Model):
+    """essays/series.yaml: the series and its settings."""
+
+    series: str = Field(description="The series title.", min_length=1)
+    author: str | None = Field(
+        None, description="Who writes and narrates; an episode may override."
+    )
+    video: Video = Field(default_factory=Video)
+    timing: Pacing = Field(default_factory=Pacing)
+    subtitles: Subtitles = Field(default_factory=Subtitles)
+    audio: Audio = Field(default_factory=Audio)
+    music: Music = Field(default_factory=Music)
+    defaults: Defaults = Field(default_factory=Defaults)
+    fonts: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_FONTS),
+        description="Font files by the name templates use for them.",
+    )
+    templates: str = Field("assets/templates", description="Folder of the card templates.")
+    renditions: list[int] = Field(
+        default_factory=lambda: [1080, 720, 480],
+        description="Heights of the video delivered (the video's own is the master; "
+        "taller ones are skipped).",
+    )
+    site: Site | None = Field(None, description="Where the series is published (the feed).")
+
+    @field_validator("renditions")
+    @classmethod
+    def _renditions(cls, v: list[int]) -> list[int]:
+        if not v or any(h < 90 or h > 4320 or h % 2 for h in v) or len(set(v)) < len(v):
+            raise ValueError("needs distinct even heights from 90 to 4320, e.g. [1080, 720, 480]")
+        return sorted(v, reverse=True)

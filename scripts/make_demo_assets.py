@@ -1,4 +1,5 @@
-"""Make the assets of the demo episode, essays/her.yaml: ``[--only narration|stills|music]``.
+"""Make the assets of demo episodes: ``[--episode YAML ... | --all] [--only KIND]``, where
+KIND is narration, stills or music; with no episode named, essays/her.yaml.
 
 The work is done by the package beside this file, scripts/demo_assets/.
 """

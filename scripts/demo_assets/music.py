@@ -98,6 +98,9 @@ def make_music(episode: Episode) -> None:
     if episode.music is None:
         print("  music      none: the episode has no `music.bed`")
         return
+    if not episode.owns(episode.music):
+        print(f"  music      {episode.music}: another episode's, made with that one")
+        return
     rng = np.random.default_rng(2013)
     dry = dry_pad(rng, AUDIO_RATE)
     bed = 0.55 * dry + 0.75 * reverb(rng, dry, AUDIO_RATE)

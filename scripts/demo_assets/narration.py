@@ -29,6 +29,8 @@ BITRATE = "64k"
 SPEECH_FIXES: list[tuple[str, str]] = [
     (r"\b([Tt])he [Ww]ho (?:&|and) [Tt]he [Ww]hat\b", r"\1he Hu & the What"),
     (r"\b20(1\d|[2-9]\d)\b", r"twenty \1"),  # 2013 is said "twenty thirteen"
+    (r"\b19([1-9]\d)\b", r"nineteen \1"),  # 1993 is "nineteen ninety-three", not "hundred"
+    (r"\bRamis\b", "Raymiss"),  # Harold Ramis, said "RAY-miss"
 ]
 
 

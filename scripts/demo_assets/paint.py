@@ -161,3 +161,16 @@ def ellipse(cx: float, cy: float, rx: float, ry: float) -> Array:
     """An ellipse as a polygon."""
     angle = np.linspace(0, 2 * np.pi, 72, endpoint=False)
     return np.stack([cx + rx * np.cos(angle), cy + ry * np.sin(angle)], axis=1)
+
+
+def rounded_rect(x0: float, y0: float, x1: float, y1: float, r: float) -> Array:
+    """A rectangle with corners rounded to radius ``r``, as a polygon."""
+    angle = np.linspace(0, np.pi / 2, 12)
+    corners = [(x1 - r, y1 - r, 0), (x0 + r, y1 - r, 1), (x0 + r, y0 + r, 2), (x1 - r, y0 + r, 3)]
+    arcs = [
+        np.stack(
+            [cx + r * np.cos(angle + k * np.pi / 2), cy + r * np.sin(angle + k * np.pi / 2)], 1
+        )
+        for cx, cy, k in corners
+    ]
+    return np.concatenate(arcs)

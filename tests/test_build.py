@@ -236,7 +236,7 @@ def test_cli_build_on_a_pipe_is_quiet_and_says_where_files_are(project: Project)
     )
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stderr + proc.stdout  # no terminal control codes in logs
-    assert "output/tiny/tiny.mp4" in proc.stdout
+    assert "output/tiny/: 15 files; open output/tiny/index.html" in proc.stdout
     assert proc.stderr.count("rendered") == 2  # one line per section
 
 
@@ -244,7 +244,9 @@ def test_check_does_not_render(project: Project) -> None:
     checked = check(project.episode)
     assert len(checked.timeline.sections) == 2
     assert not (project.root / "output").exists()
-    assert not (project.root / ".essay-cache").exists()
+    cache = project.root / ".essay-cache"
+    assert not (cache / "segments").exists() and not (cache / "sound").exists()
+    assert {p.suffix for p in (cache / "analysis").iterdir()} == {".npz"}  # takes, measured
 
 
 def test_burned_in_subtitles_are_drawn_and_follow_the_text(project: Project) -> None:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.audio import take_cache
 from pipeline.base import ffmpeg
+from pipeline.base.cache import ANALYSIS, Area, Cache
 from pipeline.base.errors import EssayError, Problem
 from pipeline.base.ffmpeg import SAMPLE_RATE, DecodeError
 from pipeline.base.runner import Runner
@@ -62,35 +64,67 @@ def read_clips(clips: Sequence[NarrationClip]) -> Iterator[np.ndarray]:
         yield np.frombuffer(shaped.raw_data, dtype=np.int16)
 
 
-def load_takes(essay: Essay, runner: Runner) -> dict[str, Take]:
+def load_takes(essay: Essay, runner: Runner, cache: Cache) -> dict[str, Take]:
     """One take per section id. Raises EssayError naming every take that cannot be used.
 
     Sections that share a file (one take of the whole episode) are cut from it at their
     `start`; where none is given, alignment finds it. Files are decoded two at a time, a
     little ahead of their use, and let go as soon as their sections are cut, so a long
-    episode never holds every source at once.
+    episode never holds every source at once; a file measured before is not decoded.
     """
     by_file: dict[Path, list[Section]] = {}
     for section in essay.sections:
         by_file.setdefault(section.narration.audio, []).append(section)
-    groups = list(by_file.values())
-    takes, problems = {}, []
+    area, takes, problems = cache.area(ANALYSIS), {}, []
+    names = {id(g): take_cache.group_key(essay, g) for g in by_file.values()}
+    groups = [g for g in by_file.values() if not _recalled(area, names[id(g)], g, takes)]
     decoded = runner.stream(_decode, [g[0].narration for g in groups], ahead=_DECODERS)
     for sections, source in zip(groups, decoded, strict=True):
         if isinstance(source, Problem):
             problems.append(source)
-        else:
-            _cut(source, sections, essay, takes, problems)
+        elif _cut(source, sections, essay, takes, problems):
+            take_cache.remember(area, names[id(sections)], [_fields(takes[s.id]) for s in sections])
         del source  # let it go once cut
     if problems:
         raise EssayError(problems)
     return takes
 
 
+def _recalled(area: Area, name: str, sections: list[Section], takes: dict) -> bool:
+    measured = take_cache.recall(area, name)
+    if measured is None or len(measured) != len(sections):
+        return False
+    for section, fields in zip(sections, measured, strict=True):
+        tone = fields["tone"]
+        room = AudioSegment(tone.tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+        takes[section.id] = Take(
+            source=section.narration.audio,
+            stretch=tuple(int(x) for x in fields["stretch"]),
+            cut=tuple(int(x) for x in fields["cut"]),
+            speech=fields["speech"],
+            levels=fields["levels"],
+            room_tone=room if len(tone) else None,
+        )
+    return True
+
+
+def _fields(take: Take) -> dict[str, np.ndarray]:
+    tone = take.room_tone
+    samples = np.frombuffer(tone.raw_data, dtype=np.int16) if tone else np.zeros(0, np.int16)
+    return {
+        "stretch": np.array(take.stretch),
+        "cut": np.array(take.cut),
+        "speech": take.speech,
+        "levels": take.levels,
+        "tone": samples,
+    }
+
+
 def _cut(
     source: AudioSegment, sections: list[Section], essay: Essay, takes: dict, problems: list
-) -> None:
-    """Each section's take, from its file."""
+) -> bool:
+    """Each section's take, from its file; False if any cannot be used."""
+    known = len(problems)
     spans = _spans(source, sections, essay.settings.subtitles.max_line_chars)
     for section, (start, end) in zip(sections, spans, strict=True):
         narration = section.narration
@@ -100,6 +134,7 @@ def _cut(
         except TakeProblem as err:
             origin = narration.offsets if err.about_offsets else narration.origin
             problems.append(origin.problem(str(err)))
+    return len(problems) == known
 
 
 def _spans(

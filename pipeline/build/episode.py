@@ -17,7 +17,7 @@ from pipeline.base.progress import Progress
 from pipeline.publish.delivered import Delivered
 from pipeline.publish.product import Product, Rendered
 from pipeline.publish.profiles import PROFILES
-from pipeline.publish.site import SiteTemplates
+from pipeline.publish.site import site_templates
 from pipeline.publish.swap import swap_in
 from pipeline.render.captions import captions_for
 from pipeline.render.plan import SegmentJob, plan_segments
@@ -58,7 +58,7 @@ def check(path: Path, profile: str = "master", project: Project | None = None) -
     project = project or Project.containing(path)
     essay = project.load(path)
     problems = check_moves(essay)
-    takes = _collect(lambda: load_takes(essay, project.runner), problems)
+    takes = _collect(lambda: load_takes(essay, project.runner, project.cache), problems)
     music = _collect(lambda: load_music(essay, project.cache), problems)
     if problems:
         raise EssayError(problems)
@@ -134,7 +134,7 @@ def _rendered(checked, products, jobs, renditions, segments, sound, scratch) -> 
         sound=sound,
         loudness=carried,
         scratch=scratch,
-        site=SiteTemplates(essay.settings.templates / "site"),
+        site=site_templates(essay.settings.templates / "site"),
         files={p.role: p.name(slug) for p in products if p.role},
     )
 

@@ -142,8 +142,9 @@ class _Run:
             self.rows["series"].append({"problems": [str(err)]})
             self.broke = True
             return
-        for path in made:
-            click.echo(f"  {report.shown(path)}")
+        if made:
+            names = ", ".join(p.name for p in made)
+            click.echo(f"series: {report.shown(made[0].parent)}/: {names}")
         self.rows["series"].append({"files": [report.shown(p) for p in made]})
 
     def finish(self, count: int) -> None:
@@ -179,8 +180,11 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
             f"sound: {sound.integrated:.1f} LUFS integrated, {sound.true_peak:.1f} dBTP true "
             f"peak, {sound.range:.1f} LU range{' (reused)' if built.audio_reused else ''}"
         )
-    for f in built.files:
-        click.echo(f"  {report.shown(f)}")
+    page = next((f for f in built.files if f.name == "index.html"), built.files[0])
+    click.echo(
+        f"  {report.shown(built.folder)}/: {report.plural(len(built.files), 'file')}; "
+        f"open {report.shown(page)}"
+    )
     return {
         "slug": built.checked.essay.meta.slug,
         "seconds": round(elapsed, 2),

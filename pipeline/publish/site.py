@@ -3,6 +3,7 @@ any file of the same name in the series' <templates>/site/ taken instead (mkdocs
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from pipeline.base.errors import RenderError
 
 DEFAULTS = Path(__file__).with_name("site")
+
+
+@lru_cache(maxsize=8)
+def site_templates(overrides: Path) -> SiteTemplates:
+    """The templates for a series' overrides folder, opened once a process (compiled once)."""
+    return SiteTemplates(overrides)
 
 
 class SiteTemplates:

@@ -64,6 +64,10 @@ class CardTemplates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # set once, so the environment keeps each template compiled (an overlay a render
+        # would compile it again every time); the filter finds the card it fills in its context
+        self.env.filters["wrap"] = self._wrap
+        self.env.filters["measure"] = self._measure
 
     def source_of(self, name: str) -> str:
         """Template name as written in YAML ('quote' or 'assets/x.svg') to a loader name."""
@@ -74,11 +78,8 @@ class CardTemplates:
 
     def render(self, name: str, context: Mapping[str, Any], fields: Mapping[str, str]) -> str:
         card = _Fields(fields)
-        env = self.env.overlay()
-        env.filters["wrap"] = self._wrap_filter(card)
-        env.filters["measure"] = self._measure
         try:
-            template = env.get_template(self.source_of(name))
+            template = self.env.get_template(self.source_of(name))
             svg = template.render({**context, "card": card, "fonts": self.fonts})
         except jinja2.TemplateNotFound:
             raise TemplateProblem(
@@ -111,14 +112,17 @@ class CardTemplates:
         """Width of `text` in the template's units: `{{ line | measure('sans', 40) }}`."""
         return self._font(font).width(str(text), size)
 
-    def _wrap_filter(self, card: _Fields):
-        def wrap_filter(text: Any, font: str, size: float, width: float, lines: int) -> list[str]:
-            try:
-                return wrap(str(text), self._font(font), size, width, lines)
-            except TextDoesNotFit as err:
-                field = next((k for k, v in card.items() if v == str(text)), None)
-                raise TemplateProblem(
-                    f"text does not fit on the card: {err}; shorten it", field
-                ) from None
-
-        return wrap_filter
+    @jinja2.pass_context
+    def _wrap(
+        self, ctx: jinja2.runtime.Context, text: Any, font: str, size: float, width: float,
+        lines: int,
+    ) -> list[str]:  # fmt: skip
+        """`{{ title | wrap('serif', 112, 1500, 3) }}`: lines no wider than `width`."""
+        try:
+            return wrap(str(text), self._font(font), size, width, lines)
+        except TextDoesNotFit as err:
+            card = ctx.get("card") or {}
+            field = next((k for k, v in card.items() if v == str(text)), None)
+            raise TemplateProblem(
+                f"text does not fit on the card: {err}; shorten it", field
+            ) from None

@@ -1,0 +1,57 @@
+"""Takes measured once: what checking a take finds (where its words are, its level, its
+room tone, the samples it keeps) is kept in the cache by what it is measured from, so a
+check or a rebuild does not decode a narration file again until it or its settings change."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+
+from pipeline.base.cache import Area, file_digest, key
+from pipeline.script.model import Essay, Section
+
+VERSION = 1  # bump when measuring the same file would now find something else
+
+
+def group_key(essay: Essay, sections: Sequence[Section]) -> str:
+    """What the sections' takes are measured from: their file's bytes, where each starts and
+    ends in it, their text (where no start is given, it is found by the text), the
+    settings that trim and level them."""
+    settings = essay.settings
+    return key(
+        VERSION,
+        file_digest(sections[0].narration.audio),
+        [[s.narration.start, s.narration.end, s.narration.text] for s in sections],
+        settings.audio.model_dump(),
+        settings.subtitles.max_line_chars,
+    )
+
+
+def recall(area: Area, name: str) -> list[dict[str, np.ndarray]] | None:
+    """The measurements of each section of a group, or None if not known."""
+    found = area.get(f"{name}.npz")
+    if found is None:
+        return None
+    try:
+        with np.load(found) as data:
+            count = int(data["count"])
+            return [
+                {
+                    field: data[f"{k}.{field}"]
+                    for field in ("stretch", "cut", "speech", "levels", "tone")
+                }
+                for k in range(count)
+            ]
+    except (OSError, ValueError, KeyError):  # damaged: measure it again
+        return None
+
+
+def remember(area: Area, name: str, measured: Sequence[dict[str, np.ndarray]]) -> None:
+    arrays = {"count": np.array(len(measured))}
+    for k, fields in enumerate(measured):
+        arrays |= {f"{k}.{field}": value for field, value in fields.items()}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    area.put_file(f"{name}.npz", lambda tmp: tmp.write_bytes(buffer.getvalue()))

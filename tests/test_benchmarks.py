@@ -18,6 +18,7 @@ def run(script: str, *args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
+@pytest.mark.slow  # a minute: CI runs it with the slow suite
 def test_render_benchmark_quick(tmp_path) -> None:
     out = tmp_path / "render.json"
     proc = run("render.py", "--quick", "--json", str(out))

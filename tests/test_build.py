@@ -246,7 +246,8 @@ def test_check_does_not_render(project: Project) -> None:
     assert not (project.root / "output").exists()
     cache = project.root / ".essay-cache"
     assert not (cache / "segments").exists() and not (cache / "sound").exists()
-    assert {p.suffix for p in (cache / "analysis").iterdir()} == {".npz"}  # takes, measured
+    measured = {p.suffix for p in (cache / "analysis").iterdir()}
+    assert measured == {".npz", ".seal"}  # takes, measured, and their seals
 
 
 def test_burned_in_subtitles_are_drawn_and_follow_the_text(project: Project) -> None:

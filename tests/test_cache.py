@@ -43,6 +43,14 @@ def age(cache: Path, days: float) -> None:
         os.utime(entry, (then, then))
 
 
+def entries(area: Path) -> set[str]:
+    names = {p.name for p in area.iterdir()}
+    assert {n for n in names if n.endswith(".seal")} == {
+        f"{n}.seal" for n in names if "." in n and not n.endswith(".seal")
+    }
+    return {n for n in names if not n.endswith(".seal")}  # each with its seal, as checked
+
+
 def test_prune_keeps_what_the_last_build_used(project: Project) -> None:
     build(project.episode)
     write_still(project.root / "assets/t/s1.jpg", seed=9)  # section two's picture changes
@@ -51,9 +59,9 @@ def test_prune_keeps_what_the_last_build_used(project: Project) -> None:
     age(cache, 40)
     again = build(project.episode)  # uses (and so touches) what the episode needs now
     assert again.frames_encoded == 0
-    before = {p.name for p in (cache / "segments").iterdir()}
+    before = entries(cache / "segments")
     done = prune(Cache(cache), older_than=30 * DAY)
-    after = {p.name for p in (cache / "segments").iterdir()}
+    after = entries(cache / "segments")
     assert done.removed >= 1 and done.freed > 0
     assert len(before - after) == 1  # the stale segment, and only it
     assert {s.path.name for s in again.segments} <= after
@@ -70,17 +78,41 @@ def test_a_build_after_pruning_everything_still_works(project: Project) -> None:
     assert (rebuilt.folder / "tiny.mp4").is_file()
 
 
-def test_prune_drops_what_killed_builds_left_once_a_day_old(tmp_path: Path) -> None:
-    segments = tmp_path / "segments"
-    segments.mkdir(parents=True)
-    left = segments / ".k.123.456.tmp.mp4"
+def test_what_killed_builds_left_is_swept_and_a_running_builds_kept(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    segments, scratch = tmp_path / "segments", tmp_path / "scratch"
+    for folder in (segments, scratch):
+        folder.mkdir(parents=True)
+    left = segments / f".~{dead}~1~k.mp4"  # a killed build's, however young
     left.write_bytes(b"x" * 10)
-    fresh = segments / ".j.123.789.tmp.mp4"  # may be a running build's
-    fresh.write_bytes(b"x")
+    (scratch / f".~{dead}~tiny-abc").mkdir()
+    alive = segments / f".~{os.getppid()}~2~j.mp4"  # a running build's
+    alive.write_bytes(b"x")
+    old = segments / ".j.123.789.tmp.mp4"  # an older version's, by age
+    old.write_bytes(b"x")
     age(tmp_path, 2)
-    os.utime(fresh)
     prune(Cache(tmp_path), older_than=30 * DAY)
-    assert not left.exists() and fresh.exists()
+    assert not left.exists() and not list(scratch.iterdir()) and not old.exists()
+    assert alive.exists()
+
+
+def test_an_entry_that_does_not_match_its_seal_is_made_again(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    area = cache.area("sound")
+    area.put_file("a.bin", lambda tmp: tmp.write_bytes(b"0123456789"))
+    area.put_folder("f", lambda work: (work / "x").write_bytes(b"abc"))
+    assert area.get("a.bin") and area.get("f") and cache.damaged() == []
+    with area.path("a.bin").open("r+b") as f:
+        f.write(b"X")  # a flipped byte, same size
+    (area.path("f") / "x").write_bytes(b"ab")  # truncated
+    assert area.get("a.bin") is None and area.get("f") is None
+    assert cache.damaged() == ["sound/a.bin had changed bytes",
+                               "sound/f was truncated or changed in size"]  # fmt: skip
+    assert not list(area.folder.iterdir())  # removed, seals and all
+    area.put_file("u", lambda tmp: tmp.write_bytes(b"1"))
+    area.path("u.seal").unlink()  # its maker killed before sealing it, or an older version
+    assert area.get("u") is None and cache.damaged() == []  # made again without a word
 
 
 def test_cli_prune_says_what_it_freed(project: Project) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
+from pathlib import Path
 
 import pytest
 import srt
@@ -64,14 +66,21 @@ TEXT = st.lists(WORD, min_size=1, max_size=120).map(" ".join)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXT)
 def test_every_cue_keeps_the_rules_and_the_text(text: str) -> None:
+    """Checked on the SRT as written (whole milliseconds), not on the floats behind it."""
     cues = cues_for(text)
     assert script_of(cues) == normalise(text)
-    for cue in cues:
+    subs = list(srt.parse(to_srt(cues)))
+    gap = math.ceil(GAP * 1000) / 1000  # in whole milliseconds
+    for k, (cue, sub) in enumerate(zip(cues, subs, strict=True)):
         assert 1 <= len(cue.lines) <= STYLE.max_lines
         assert all(len(line) <= STYLE.max_line_chars for line in cue.lines), cue.lines
-        assert cue.end > cue.start
-    for a, b in itertools.pairwise(cues):
-        assert b.start - a.end >= GAP - 1e-9  # no overlap, two frames between
+        shown = (sub.end - sub.start).total_seconds()
+        assert shown <= STYLE.max_duration, sub
+        after = subs[k + 1].start.total_seconds() - gap if k + 1 < len(subs) else math.inf
+        if sub.end.total_seconds() < after:  # not cut short by the next cue: as made
+            assert shown >= STYLE.min_duration, sub
+    for a, b in itertools.pairwise(subs):
+        assert (b.start - a.end).total_seconds() >= GAP  # no overlap, two frames between
 
 
 @settings(max_examples=100, deadline=None)
@@ -200,4 +209,40 @@ def test_a_short_cue_stays_up_for_the_shortest_duration() -> None:
 def test_settle_leaves_two_frames_between_cues() -> None:
     cues = [Cue(0.0, 2.0, ("a",), "a", False), Cue(1.9, 3.0, ("b",), "b", True)]
     first, second = settle(cues, STYLE, FPS)
-    assert second.start - first.end == pytest.approx(GAP)
+    assert round((second.start - first.end) * 1000) == 67  # 2 frames, in whole milliseconds
+    assert second.start - first.end >= GAP
+
+
+@pytest.mark.parametrize("start", [1.0, 1.0004, 1.0005, 1.0009, 12.3456789])
+def test_times_in_whole_milliseconds_keep_the_rules_they_were_made_to(start: float) -> None:
+    """Written to the file, a cue made to read at 17 characters a second still does, and
+    lasts at least its shortest: in-times round down, out-times up."""
+    text = "x" * 34
+    cues = [
+        Cue(start, start + len(text) / STYLE.max_cps, (text,), text, False),
+        Cue(start + 3, start + 3 + STYLE.min_duration, ("y",), "y", True),
+    ]
+    for cue in settle(cues, STYLE, FPS):
+        ms_in, ms_out = round(cue.start * 1000), round(cue.end * 1000)
+        assert cue.start * 1000 == pytest.approx(ms_in, abs=1e-6)  # what the files write
+        assert len(cue.text) * 1000 / (ms_out - ms_in) <= STYLE.max_cps
+        assert ms_out - ms_in >= STYLE.min_duration * 1000
+
+
+@pytest.mark.parametrize("slug", ["her", "groundhog-day"])
+def test_the_demo_subtitles_keep_the_rules_as_written(slug: str) -> None:
+    """The demo's SRT, as the build writes it, read back: every cue the build did not warn
+    about within 17 characters a second and 5/6 s to 7 s, and 2 frames between cues."""
+    from pipeline.build import check
+
+    checked = check(Path(__file__).parents[1] / "essays" / f"{slug}.yaml", profile="draft")
+    style, fps = checked.essay.settings.subtitles, checked.essay.settings.video.fps
+    subs = list(srt.parse(to_srt(checked.timeline.cues)))
+    warned = {w.message for w in checked.warnings}
+    for sub, cue in zip(subs, checked.timeline.cues, strict=True):
+        shown = (sub.end - sub.start).total_seconds()
+        fast = len(cue.text) / shown > style.max_cps
+        assert not fast or any("characters a second" in m for m in warned), sub
+        assert style.min_duration <= shown <= style.max_duration, sub
+    for before, after in itertools.pairwise(subs):
+        assert (after.start - before.end).total_seconds() * fps >= style.min_gap_frames

@@ -24,6 +24,7 @@ class Take:
     levels: None = None
     speech: None = None
     source: Path = Path("take.wav")
+    doubts: tuple = ()
     cut: tuple[int, int] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -25,7 +25,7 @@ from pipeline.base.runner import Runner
 from pipeline.script.model import Essay
 from pipeline.timing.timeline import Timeline
 
-MIX_VERSION = 3  # bump when the same inputs would now mix differently
+MIX_VERSION = 4  # bump when the same inputs would now mix differently
 
 # One encode each, muxed or retagged as they are: the MP4 and the M4A edition carry the same
 # AAC stream (a second AAC encode would cost more than the MP3 and sound no different).

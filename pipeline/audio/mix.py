@@ -66,10 +66,7 @@ def plan_mix(
         for fill in timeline.room_tone:
             tone = takes[timeline.sections[fill.section].id].room_tone
             voice.add(fill.start, _loop_tone(tone, fill.length, audio.fade), gains[fill.section])
-    placed = tuple(
-        _Music(music[span.part], music[span.part].samples(), span.start, span.end)
-        for span in timeline.music
-    )
+    placed = tuple(_placed(music[span.part], span.start, span.end) for span in timeline.music)
     mask = _speech_on_clock(timeline)
     return MixPlan(length, stem, placed, duck_curve(mask, ducking))
 
@@ -117,6 +114,15 @@ def _loop_tone(tone, n: int, fade: float) -> np.ndarray:
         loop = loop.append(tone, crossfade=round(ROOM_TONE_OVERLAP * 1000))
     stretch = loop.get_sample_slice(0, n).fade_in(ms).fade_out(ms)
     return np.frombuffer(stretch.raw_data, dtype=np.int16)
+
+
+def _placed(track: MusicTrack, start: int, end: int) -> _Music:
+    """A part that does not loop ends with its file, and fades out there: past it there is
+    nothing to hold (a bed's span is the whole episode, however long the file)."""
+    samples = track.samples()
+    if not track.part.loop:
+        end = min(end, start + len(samples))
+    return _Music(track, samples, start, end)
 
 
 def _speech_on_clock(timeline: Timeline) -> np.ndarray:

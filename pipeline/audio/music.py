@@ -10,13 +10,16 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.audio.loudness import measure_file
+from pipeline.audio.sources import Unheard, hear
 from pipeline.base import ffmpeg
 from pipeline.base.cache import ANALYSIS, Area, Cache, file_digest
 from pipeline.base.errors import EssayError, RenderError
-from pipeline.base.ffmpeg import SAMPLE_RATE, DecodeError
+from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Essay, MusicPart
 
 LOOP_CROSSFADE = 1.0  # seconds of the end blended into the start, so a loop has no seam
+# ebur128 measures -70 LUFS, its absolute gate, when nothing in a file rises above it
+SILENT_LUFS = -69.5
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def _analysis(file: Path, area: Area) -> dict:
         known = json.loads(record.read_text()) if record else {}
     except (OSError, ValueError):  # unreadable: measure it again
         known = {}
-    if "samples" in known:
+    if "loudness" in known:  # a record without it is of a file that held nothing
         return known
     facts = _measure(file)
     area.put_text(name, json.dumps(facts))
@@ -65,20 +68,27 @@ def _analysis(file: Path, area: Area) -> dict:
 
 def _measure(file: Path) -> dict:
     try:
-        samples = len(ffmpeg.decode_audio(file, channels=2, sample_format="s16le"))
-        measured = measure_file(file) if samples else None
-    except (DecodeError, RenderError) as err:
-        raise _Unusable(f"cannot decode {file.name}: {err}; re-export it") from None
-    facts = {"seconds": samples / SAMPLE_RATE, "samples": samples}
-    if measured:
-        facts |= {"loudness": measured.integrated, "true_peak": measured.true_peak}
-    return facts
+        samples = len(hear(file, channels=2).samples)
+        measured = measure_file(file)
+    except Unheard as err:
+        raise _Unusable(str(err)) from None
+    except RenderError as err:
+        raise _Unusable(f"cannot measure {file.name}: {err}; export it again") from None
+    return {
+        "seconds": samples / SAMPLE_RATE,
+        "samples": samples,
+        "loudness": measured.integrated,
+        "true_peak": measured.true_peak,
+    }
 
 
 def _track(part: MusicPart, facts: dict) -> MusicTrack:
     name, seconds = part.file.name, facts["seconds"]
-    if seconds == 0:
-        raise _Unusable(f"{name} has zero length")
+    if facts["loudness"] <= SILENT_LUFS:
+        raise _Unusable(
+            f"{name} is silent (nothing in it reaches -70 LUFS); check that it is the music "
+            "meant, or export it again"
+        )
     if not part.loop and seconds < part.fade_in + part.fade_out:
         raise _Unusable(
             f"{name} ({seconds:.1f} s) is shorter than its fades "

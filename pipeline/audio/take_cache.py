@@ -1,6 +1,7 @@
 """Takes measured once: what checking a take finds (where its words are, its level, its
-room tone, the samples it keeps) is kept in the cache by what it is measured from, so a
-check or a rebuild does not decode a narration file again until it or its settings change."""
+room tone, the samples it keeps, the doubts about its file) is kept in the cache by what it
+is measured from, so a check or a rebuild does not decode a narration file again until it
+or its settings change, and warns of the same doubts each time."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import numpy as np
 from pipeline.base.cache import Area, file_digest, key
 from pipeline.script.model import Essay, Section
 
-VERSION = 1  # bump when measuring the same file would now find something else
+VERSION = 2  # bump when measuring the same file would now find something else
+FIELDS = ("stretch", "cut", "speech", "levels", "tone", "doubts")
 
 
 def group_key(essay: Essay, sections: Sequence[Section]) -> str:
@@ -37,13 +39,7 @@ def recall(area: Area, name: str) -> list[dict[str, np.ndarray]] | None:
     try:
         with np.load(found) as data:
             count = int(data["count"])
-            return [
-                {
-                    field: data[f"{k}.{field}"]
-                    for field in ("stretch", "cut", "speech", "levels", "tone")
-                }
-                for k in range(count)
-            ]
+            return [{field: data[f"{k}.{field}"] for field in FIELDS} for k in range(count)]
     except (OSError, ValueError, KeyError):  # damaged: measure it again
         return None
 

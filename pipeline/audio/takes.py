@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.audio import take_cache
+from pipeline.audio.sources import Unheard, hear
 from pipeline.base import ffmpeg
 from pipeline.base.cache import ANALYSIS, Area, Cache
 from pipeline.base.errors import EssayError, Problem
-from pipeline.base.ffmpeg import SAMPLE_RATE, DecodeError
+from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.base.runner import Runner
 from pipeline.script.model import Essay, Narration, Section
 from pipeline.script.settings import Audio
@@ -35,6 +36,9 @@ with warnings.catch_warnings():  # pydub looks for a system ffmpeg on import; we
 AudioSegment.converter = ffmpeg.ffmpeg_exe()
 ROOM_TONE_SECONDS = 0.6
 _DECODERS = 2
+# characters of script a second of speech can carry: three times fast speech (about 20).
+# A take with less speech than that is not this text read, whatever alignment would make of it
+FASTEST = 60
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Take:
     speech: np.ndarray  # bool per envelope hop: where words are
     levels: np.ndarray  # dBFS per envelope hop, for alignment
     room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
+    doubts: tuple[Problem, ...] = ()  # about its file: only its first section's take says them
 
     @property
     def duration(self) -> float:
@@ -104,8 +109,14 @@ def _recalled(area: Area, name: str, sections: list[Section], takes: dict) -> bo
             speech=fields["speech"],
             levels=fields["levels"],
             room_tone=room if len(tone) else None,
+            doubts=_doubts(section, [str(m) for m in fields["doubts"]]),
         )
     return True
+
+
+def _doubts(section: Section, messages: list[str]) -> tuple[Problem, ...]:
+    """Warnings about a file, against the key that names it (as it is written now)."""
+    return tuple(section.narration.origin.problem(m, warning=True) for m in messages)
 
 
 def _fields(take: Take) -> dict[str, np.ndarray]:
@@ -117,24 +128,42 @@ def _fields(take: Take) -> dict[str, np.ndarray]:
         "speech": take.speech,
         "levels": take.levels,
         "tone": samples,
+        "doubts": np.array([d.message for d in take.doubts], dtype=str),
     }
 
 
 def _cut(
-    source: AudioSegment, sections: list[Section], essay: Essay, takes: dict, problems: list
+    source: _Source, sections: list[Section], essay: Essay, takes: dict, problems: list
 ) -> bool:
-    """Each section's take, from its file; False if any cannot be used."""
+    """Each section's take, from its file; False if any cannot be used. The file's doubts
+    go with the first section's take, so they are said once."""
     known = len(problems)
-    spans = _spans(source, sections, essay.settings.subtitles.max_line_chars)
+    spans = _spans(source.audio, sections, essay.settings.subtitles.max_line_chars)
     for section, (start, end) in zip(sections, spans, strict=True):
         narration = section.narration
         try:
-            stretch = _stretch(source, start, end)
-            takes[section.id] = prepare(source, stretch, narration.audio, essay.settings.audio)
+            stretch = _stretch(source.audio, start, end)
+            take = prepare(source.audio, stretch, narration.audio, essay.settings.audio)
+            takes[section.id] = _paced(take, narration.text)
         except TakeProblem as err:
             origin = narration.offsets if err.about_offsets else narration.origin
             problems.append(origin.problem(str(err)))
+    first = sections[0].id
+    if first in takes:
+        takes[first] = replace(takes[first], doubts=_doubts(sections[0], source.doubts))
     return len(problems) == known
+
+
+def _paced(take: Take, text: str) -> Take:
+    """The take, if it has speech enough to say its text. Raises TakeProblem."""
+    speech, script = float(take.speech.sum()) * envelope.HOP, len(text)
+    if script <= speech * FASTEST:
+        return take
+    raise TakeProblem(
+        f"the take has {speech:.1f} s of speech for the {script} characters of its text "
+        f"({script / max(speech, envelope.HOP):.0f} a second, where fast speech is about 20): "
+        "it is cut short, or another section's; record the section again, or name its own take"
+    )
 
 
 def _spans(
@@ -169,16 +198,21 @@ def decode(path: Path) -> AudioSegment:
     return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
 
 
-def _decode(narration: Narration) -> AudioSegment | Problem:
+@dataclass(frozen=True)
+class _Source:
+    audio: AudioSegment  # the whole file, decoded
+    doubts: list[str]  # what is worth a warning about the file
+
+
+def _decode(narration: Narration) -> _Source | Problem:
     try:
-        audio = decode(narration.audio)
-    except DecodeError as err:
-        return narration.origin.problem(f"cannot decode audio: {err}; re-export it as WAV or MP3")
-    if len(audio) == 0:
-        return narration.origin.problem(
-            "the audio has zero length; record or export the take again"
-        )
-    return audio
+        heard = hear(narration.audio, channels=1)
+    except Unheard as err:
+        return narration.origin.problem(str(err))
+    pcm = heard.samples.tobytes()
+    audio = AudioSegment(data=pcm, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+    doubt = heard.doubt(narration.audio.name)
+    return _Source(audio, [doubt] if doubt else [])
 
 
 def _stretch(source: AudioSegment, start: float, end: float | None) -> tuple[int, int]:
@@ -201,7 +235,8 @@ def prepare(source: AudioSegment, stretch: tuple[int, int], path: Path, settings
     level = envelope.levels(samples)
     if envelope.is_silent(level):
         raise TakeProblem(
-            "the take is silent (no speech above -55 dBFS); check the recording or its gain"
+            "the take is silent (no speech above -55 dBFS); record it again, or check the "
+            "microphone and its gain"
         )
     speech = envelope.speech_mask(level)
     first, last = envelope.runs(speech)[0][0], envelope.runs(speech)[-1][1]

@@ -3,22 +3,31 @@
 It lives in <project>/.essay-cache. An entry (a file, or a folder of files) is made under a
 temporary name beside its final one and renamed into place, so nothing in the cache is
 ever half-written; using an entry touches it, so `prune` can tell what has not been used.
+Each entry is sealed (its sizes and digests, in <name>.seal beside it) when it is made and
+checked against its seal before it is used again: one damaged by a disk, a killed copy or a
+sync tool is removed, reported, and made again instead of poisoning every later build.
 One digest names everything: `key` for a recipe of plain values, `file_digest` for bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from pipeline.base.errors import writing
+from pipeline.base.signals import running
 
 CACHE_DIR = ".essay-cache"
 # The areas: encoded video by content key; encoded sound and its loudness; facts measured
@@ -26,7 +35,10 @@ CACHE_DIR = ".essay-cache"
 SEGMENTS, SOUND, ANALYSIS, DELIVERED = "segments", "sound", "analysis", "delivered"
 AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED)
 SCRATCH = "scratch"  # one folder per running build
+LOCKS = "locks"  # one file per episode, held by the build making it
+SEAL = ".seal"
 _STALE_SECONDS = 24 * 3600  # what a build left half-made this long ago, no build is using
+_STARTED = time.time()  # temporaries under this process's id but older are a dead namesake's
 
 
 def key(*parts: object) -> str:
@@ -50,6 +62,11 @@ def file_digest(path: Path) -> str:
 
 @cache
 def _digest(path: Path, size: int, mtime: int) -> str:
+    return bytes_digest(path)
+
+
+def bytes_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, read now (about 1 GB/s)."""
     h = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):
@@ -62,14 +79,21 @@ class Area:
     """One kind of entry: segments, sound, analysis, delivered records."""
 
     folder: Path
+    damaged: list[str] = field(default_factory=list, compare=False)  # found, removed, by name
 
     def path(self, name: str) -> Path:
         return self.folder / name
 
     def get(self, name: str) -> Path | None:
-        """The entry if it exists, marked as used now."""
+        """The entry if it exists and matches its seal, marked as used now. One that does not
+        is removed (and named in `damaged`): its maker makes it again."""
         path = self.path(name)
         if not path.exists():
+            return None
+        fault = _fault(path)
+        if fault is not None:
+            if _remove(path) and fault:
+                self.damaged.append(f"{self.folder.name}/{name} {fault}")
             return None
         try:
             os.utime(path)
@@ -89,11 +113,14 @@ class Area:
         tmps = [self.folder / _temporary(name) for name in names]
         try:
             make(tmps)
-            for tmp, name in zip(tmps, names, strict=True):
-                tmp.replace(self.path(name))
+            with writing(self.folder):
+                for tmp, name in zip(tmps, names, strict=True):
+                    tmp.replace(self.path(name))
+                    _seal(self.path(name))
         finally:
             for tmp in tmps:
-                tmp.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # a read-only disk: the failure is told
+                    tmp.unlink(missing_ok=True)
         return [self.path(name) for name in names]
 
     def put_text(self, name: str, text: str) -> Path:
@@ -104,28 +131,75 @@ class Area:
         another build finished the same entry first, theirs stands."""
         final = self.path(name)
         self.folder.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=self.folder))
+        work = Path(tempfile.mkdtemp(prefix=_temporary(name), dir=self.folder))
         try:
             make(work)
-            try:
-                work.rename(final)
-            except OSError:
-                if not final.is_dir():
-                    raise
+            with writing(final):
+                try:
+                    work.rename(final)
+                except OSError:
+                    if not final.is_dir():
+                        raise
+                else:  # theirs, if it stands, has its own seal
+                    _seal(final)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return final
 
 
 def _temporary(name: str) -> str:
-    """A hidden name beside the entry's, unique to this process and moment."""
-    stem, dot, suffix = name.partition(".")
-    return f".{stem}.{os.getpid()}.{time.monotonic_ns()}.tmp{dot}{suffix}"
+    """A hidden name beside the entry's, unique to this process and moment, that says whose
+    it is (so a sweep can tell a killed build's from a running one's) and keeps the entry's
+    extension (ffmpeg reads the format from it)."""
+    return f".~{os.getpid()}~{time.monotonic_ns()}~{name}"
+
+
+def _seal(path: Path) -> None:
+    """Write down what the entry holds, beside it (itself whole, by rename)."""
+    seal = path.with_name(path.name + SEAL)
+    tmp = seal.with_name(_temporary(seal.name))
+    try:
+        tmp.write_text(json.dumps(_contents(path)))
+        tmp.replace(seal)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _files(path: Path) -> dict[str, Path]:
+    """The files of an entry (itself, or those of its folder) by their name in it."""
+    found = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+    return {f.relative_to(path).as_posix(): f for f in found}
+
+
+def _contents(path: Path) -> dict[str, list]:
+    """Each file of an entry: [bytes, sha256]."""
+    return {name: [f.stat().st_size, bytes_digest(f)] for name, f in _files(path).items()}
+
+
+def _fault(path: Path) -> str | None:
+    """What is wrong with an entry, "" if it has no seal (an older version made it, or its
+    maker was killed before sealing it: made again without a word), None if it is whole."""
+    try:
+        sealed = json.loads(path.with_name(path.name + SEAL).read_text())
+        sizes = {name: size for name, (size, _) in sealed.items()}
+    except FileNotFoundError:
+        return ""
+    except (OSError, ValueError, TypeError, AttributeError):
+        return "had a damaged seal"
+    try:
+        if {name: f.stat().st_size for name, f in _files(path).items()} != sizes:
+            return "was truncated or changed in size"
+        if _contents(path) != sealed:
+            return "had changed bytes"
+    except OSError as err:
+        return f"could not be read ({err.strerror})"
+    return None
 
 
 @dataclass(frozen=True)
 class Cache:
     root: Path
+    _areas: dict[str, Area] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def for_project(cls, project: Path) -> Cache:
@@ -134,26 +208,66 @@ class Cache:
     def area(self, name: str) -> Area:
         if name not in AREAS:
             raise ValueError(f"no cache area '{name}'; the areas are {', '.join(AREAS)}")
-        return Area(self.root / name)
+        return self._areas.setdefault(name, Area(self.root / name))
 
     def scratch(self, prefix: str) -> Path:
-        """A fresh folder for one build's temporary files; the caller removes it."""
+        """A fresh folder for one build's temporary files; the caller removes it. What
+        killed builds left (here and half-made in the areas) is swept first."""
         base = self.root / SCRATCH
         base.mkdir(parents=True, exist_ok=True)
-        _sweep(base)
-        return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=base))
+        self.sweep()
+        return Path(tempfile.mkdtemp(prefix=_temporary(prefix), dir=base))
+
+    def damaged(self) -> list[str]:
+        """The entries found damaged (and removed) since the last call, as 'area/name why'."""
+        found = []
+        for area in self._areas.values():
+            found += area.damaged
+            area.damaged.clear()
+        return found
+
+    def sweep(self) -> None:
+        """Remove what killed builds left half-made: never what a running build is using."""
+        for folder in [self.root / SCRATCH, *(self.root / a for a in AREAS)]:
+            if folder.is_dir():
+                for entry in folder.iterdir():
+                    if _abandoned(entry):
+                        _remove(entry)
+
+    @contextmanager
+    def lock(self, name: str, waiting: Callable[[], None]) -> Iterator[None]:
+        """Hold `name`'s lock while inside; if another build holds it, call `waiting` and
+        wait for it. A killed build's lock is let go by the system, so none goes stale."""
+        folder = self.root / LOCKS
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / f"{name}.lock").open("a") as held:
+            try:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waiting()
+                fcntl.flock(held, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(held, fcntl.LOCK_UN)
 
 
-def _sweep(base: Path) -> None:
-    """Remove what killed builds left behind (not what a running build is using)."""
-    now = time.time()
-    for entry in base.iterdir():
-        try:
-            stale = now - entry.stat().st_mtime > _STALE_SECONDS
-        except FileNotFoundError:  # another build's, removed meanwhile
-            continue
-        if stale:
-            shutil.rmtree(entry, ignore_errors=True)
+def _abandoned(entry: Path) -> bool:
+    """A temporary whose maker is gone (its process ended, or is a dead namesake of this
+    one: a restarted container hands out the same ids), or one a day old."""
+    if not entry.name.startswith("."):
+        return False
+    try:
+        modified = entry.stat().st_mtime
+    except FileNotFoundError:  # removed meanwhile
+        return False
+    owner = entry.name.split("~")[1] if entry.name.startswith(".~") else ""
+    if not owner.isdigit():  # not ours to read: by age
+        return time.time() - modified > _STALE_SECONDS
+    pid = int(owner)
+    if pid == os.getpid():
+        return modified < _STARTED
+    return not running(pid)
 
 
 @dataclass(frozen=True)
@@ -166,33 +280,31 @@ class Pruned:
 
 def prune(cache: Cache, older_than: float | None = None, max_bytes: int | None = None) -> Pruned:
     """Remove entries unused for `older_than` seconds, then the least recently used until
-    the cache holds at most `max_bytes`. What killed builds left half-made goes too, once
-    it is a day old (younger, it may be a running build's)."""
+    the cache holds at most `max_bytes`. What killed builds left half-made goes too."""
     now = time.time()
-    if (cache.root / SCRATCH).is_dir():
-        _sweep(cache.root / SCRATCH)
+    cache.sweep()
     entries = sorted(_entries(cache.root), key=lambda e: e[0])  # least recently used first
     total = sum(size for _, size, _ in entries)
     removed = freed = 0
     for used, size, path in entries:
         unused = now - used
-        if path.name.startswith("."):
-            doomed = unused > _STALE_SECONDS
-        else:
-            doomed = (older_than is not None and unused > older_than) or (
-                max_bytes is not None and total - freed > max_bytes
-            )
+        doomed = (older_than is not None and unused > older_than) or (
+            max_bytes is not None and total - freed > max_bytes
+        )
         if doomed and _remove(path):
             removed, freed = removed + 1, freed + size
     return Pruned(removed, freed, len(entries) - removed, total - freed)
 
 
 def _entries(root: Path) -> list[tuple[float, int, Path]]:
-    """(last use, bytes, path) of every entry of every area but the scratch folders."""
+    """(last use, bytes, path) of every entry of every area (its seal counted with it)."""
     found = []
-    areas = [a for a in root.iterdir() if a.is_dir() and a.name != SCRATCH] if root.is_dir() else []
-    for area in areas:
+    for area in (root / a for a in AREAS):
+        if not area.is_dir():
+            continue
         for entry in area.iterdir():
+            if entry.name.startswith(".") or entry.name.endswith(SEAL):
+                continue  # a running build's temporary, or the seal of an entry
             try:
                 found.append((entry.stat().st_mtime, _size(entry), entry))
             except FileNotFoundError:  # removed meanwhile
@@ -207,6 +319,8 @@ def _size(path: Path) -> int:
 
 
 def _remove(path: Path) -> bool:
+    """Remove an entry and its seal; False if it was gone already."""
+    path.with_name(path.name + SEAL).unlink(missing_ok=True)
     try:
         if path.is_dir():
             shutil.rmtree(path)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
-from collections.abc import Iterable
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,3 +59,18 @@ def shown(path: Path) -> str:
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("..") else rel
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """A failed write inside is told as one of `path`, the file the user knows, rather than
+    of the hidden temporary it was being made under."""
+    try:
+        yield
+    except shutil.Error as err:  # copytree gathers its failures: the first tells the story
+        why = str(err.args[0][0][2]) if err.args and isinstance(err.args[0], list) else str(err)
+        code = re.search(r"\[Errno (\d+)\]", why)
+        number = int(code.group(1)) if code else errno.EIO
+        raise OSError(number, os.strerror(number), str(path)) from None
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(path)) from None

@@ -22,11 +22,11 @@ from pipeline.publish.swap import swap_in
 from pipeline.render.captions import captions_for
 from pipeline.render.plan import SegmentJob, plan_segments
 from pipeline.render.rendition import Rendition
-from pipeline.render.segments import SegmentResult, render_segments
+from pipeline.render.segments import SegmentResult, render_segments, room_for
 from pipeline.script.model import Essay
 from pipeline.script.project import Project
 from pipeline.timing.timeline import Timeline, build_timeline
-from pipeline.visuals.checks import check_moves
+from pipeline.visuals.checks import check_moves, check_stills
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ def check(path: Path, profile: str = "master", project: Project | None = None) -
     found = [p for product in _products(profile, essay) for p in product.check(essay, timeline)]
     if any(not p.warning for p in found):
         raise EssayError(p for p in found if not p.warning)
+    found += check_stills(essay)  # against the series' frame, whatever the profile draws
     return Checked(essay, takes, music, timeline, (*timeline.warnings, *found))
 
 
@@ -95,10 +96,19 @@ def build(
     burn_subtitles: bool = False,
     project: Project | None = None,
 ) -> Built:
-    """Render, mix and write every file, then move them into output/<folder>/ together."""
-    return_big_blocks()
-    chosen, progress = PROFILES[profile], progress or Progress()
+    """Render, mix and write every file, then move them into output/<folder>/ together.
+    Another build of the same episode (on this machine or another sharing the cache) is
+    waited for, so the episode is rendered once and this build reuses what it made."""
     project = project or Project.containing(path)
+    progress = progress or Progress()
+    waiting = lambda: progress.note(f"waiting for another build of {path.stem} to finish")  # noqa: E731
+    with project.cache.lock(path.stem, waiting):
+        return _build(path, profile, workers, progress, burn_subtitles, project)
+
+
+def _build(path, profile, workers, progress, burn_subtitles, project) -> Built:
+    return_big_blocks()
+    chosen = PROFILES[profile]
     progress.stage("checking")
     checked = check(path, profile, project)
     essay, runner = checked.essay, project.runner
@@ -107,6 +117,7 @@ def build(
     renditions, products = _renditions(profile, essay), _products(profile, essay)
     try:
         jobs = _plan(project, checked, renditions, burn_subtitles)
+        room_for(jobs, project.cache, folder.parent)
         sound_of = (essay, checked.timeline, checked.takes, checked.music, chosen.sound)
         with runner.alongside(encoded_sound, *sound_of, project.cache, runner) as mixing:
             segments = render_segments(jobs, project.cache, runner, workers, progress)

@@ -104,24 +104,27 @@ class _Run:
         started, shown = time.monotonic(), report.shown(path)
         row = {"episode": shown, "status": "built", "problems": [], "warnings": []}
         self.rows["episodes"].append(row)
-        interrupted = f"interrupted; {shown} was not built, its output/ folder is as it was"
+        interrupted = f"{shown} was not built, its output/ folder is as it was"
         build_it = partial(run_build, path, self.profile, self.jobs, self.progress, self.burn)
         try:
             built = report.guard(partial(build_it, picked.project), interrupted)
         except EssayError as err:
+            row["warnings"] += report.mended(picked.project.cache)
             self.progress.close()
             report.problems(
                 err.problems, "nothing was built" if alone else f"{shown} was not built"
             )
             row |= {"status": "invalid", "problems": [str(p) for p in err.problems]}
             return
-        except RenderError as err:  # a tool failed on input that validated
+        except (RenderError, OSError) as err:  # a tool failed, or a file could not be written
+            row["warnings"] += report.mended(picked.project.cache)
             self.progress.close()
             report.failed(err, path)
-            row |= {"status": "failed", "problems": [str(err)]}
+            row |= {"status": "failed", "problems": [report.reason(err)]}
             return
         self.progress.close()
         row |= _built(path, built, time.monotonic() - started)
+        row["warnings"] += report.mended(picked.project.cache)
 
     def series(self, picked: Selection) -> None:
         from pipeline.build.series import check_series, publish_series
@@ -134,12 +137,12 @@ class _Run:
             self.rows["series"].append({"problems": [str(p) for p in errors]})
             return
         self.progress.stage("writing the series' files")
-        stopped = "interrupted; the series' files are as they were"
+        stopped = "the series' files are as they were"
         try:
             made = report.guard(lambda: publish_series(project), stopped)
-        except RenderError as err:
+        except (RenderError, OSError) as err:
             report.failed(err, project.series_file)
-            self.rows["series"].append({"problems": [str(err)]})
+            self.rows["series"].append({"problems": [report.reason(err)]})
             self.broke = True
             return
         if made:

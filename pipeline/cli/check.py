@@ -40,6 +40,7 @@ def check(paths: Sequence[Path]) -> None:
                 broke = True
                 continue
             report.warnings(checked.warnings)
+            report.mended(picked.project.cache)
             click.echo(f"{report.shown(path)}: ok: {_summary(checked)}")
     for picked in selections:
         found = _series(picked)

@@ -27,6 +27,9 @@ class LineProgress(Progress):
             click.echo(f"episode {index + 1}/{count}: {name}", err=True)
         self.started = {}
 
+    def note(self, text: str) -> None:
+        click.echo(text, err=True)
+
     def start(self, todo: Sequence[Job], reused: Sequence[Job]) -> None:
         for job in reused:
             click.echo(f"section {job.section}: unchanged, reused", err=True)
@@ -73,6 +76,9 @@ class BarProgress(Progress):
 
     def stage(self, name: str) -> None:
         self.bar.console.print(f"[dim]{name}…[/dim]")
+
+    def note(self, text: str) -> None:
+        self.bar.console.print(text, markup=False, highlight=False)
 
     def start(self, todo: Sequence[Job], reused: Sequence[Job]) -> None:
         if reused:

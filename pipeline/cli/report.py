@@ -2,32 +2,63 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 
+from pipeline.base.cache import Cache
 from pipeline.base.errors import Problem, RenderError, shown
+from pipeline.base.signals import Stopped, exit_status, name_of
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
 T = TypeVar("T")
 
 
-def guard(action: Callable[[], T], interrupted: str = "interrupted") -> T:
-    """Run a stage; an interrupt ends the program with one clean line."""
+def guard(action: Callable[[], T], after: str | None = None) -> T:
+    """Run a stage; an interrupt (Ctrl-C, SIGTERM, SIGHUP) ends the program with one line,
+    saying `after`: what the interrupt left as it was."""
     try:
         return action()
-    except KeyboardInterrupt:
-        click.echo(interrupted, err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt as stop:
+        stopped(stop, after)
 
 
-def failed(err: RenderError, episode: Path | None = None) -> None:
-    click.echo(f"{shown(episode)}: error: {err}" if episode else f"error: {err}", err=True)
+def stopped(stop: KeyboardInterrupt, after: str | None = None) -> NoReturn:
+    said = "interrupted" if not isinstance(stop, Stopped) else f"stopped by {name_of(stop)}"
+    click.echo(f"{said}; {after}" if after else said, err=True)
+    sys.exit(exit_status(stop))
+
+
+def unwritable(err: OSError) -> NoReturn:
+    """A file the build could not read or write (a full disk, a folder it may not write):
+    one line naming the path and the reason."""
+    click.echo(f"error: {describe(err)}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+def describe(err: OSError) -> str:
+    if isinstance(err, shutil.Error) and err.args and isinstance(err.args[0], list):
+        src, dst, why = err.args[0][0]  # copytree gathers them; the first is the story
+        return f"cannot copy {shown(Path(src))} to {shown(Path(dst))}: {why}"
+    reason = (err.strerror or str(err)).lower()
+    if err.filename is None:
+        return reason
+    return f"{shown(Path(os.fsdecode(err.filename)))}: {reason}"
+
+
+def failed(err: RenderError | OSError, episode: Path | None = None) -> None:
+    said = reason(err)
+    click.echo(f"{shown(episode)}: error: {said}" if episode else f"error: {said}", err=True)
+
+
+def reason(err: RenderError | OSError) -> str:
+    return describe(err) if isinstance(err, OSError) else str(err)
 
 
 def problems(found: Iterable[Problem], what: str | None = None) -> None:
@@ -42,6 +73,17 @@ def warnings(found: Iterable[Problem]) -> None:
     """Doubts that do not stop a build: take and script disagree, a cue reads too fast."""
     for problem in found:
         click.echo(str(problem), err=True)
+
+
+def mended(cache: Cache) -> list[str]:
+    """Say which cache entries were found damaged (and were made again); their lines."""
+    said = [
+        str(Problem(cache.root, None, None, "", f"{d}: removed and made again", warning=True))
+        for d in cache.damaged()
+    ]
+    for line in said:
+        click.echo(line, err=True)
+    return said
 
 
 def clock(seconds: float) -> str:

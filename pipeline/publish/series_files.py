@@ -4,6 +4,7 @@ written under a hidden name and renamed into place, after every episode it names
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.cache import Area
+from pipeline.base.errors import writing
 from pipeline.publish.delivery import Delivery
 from pipeline.publish.facts import SeriesFacts
 from pipeline.publish.feed import FEED, feed_xml
@@ -78,8 +80,10 @@ def _cover(delivery: Delivery) -> Path | None:
 def _put(final: Path, make: Callable[[Path], None]) -> Path:
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
     try:
-        make(tmp)
-        tmp.replace(final)
+        with writing(final):
+            make(tmp)
+            tmp.replace(final)
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # on a read-only disk even this fails: said above
+            tmp.unlink(missing_ok=True)
     return final

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
+
+from pipeline.base.errors import writing
+from pipeline.base.signals import running
 
 
 def swap_in(staged: Path, destination: Path) -> None:
@@ -22,21 +26,28 @@ def swap_in(staged: Path, destination: Path) -> None:
     hidden = f".{destination.name}.{os.getpid()}"
     incoming, retired = parent / f"{hidden}.new", parent / f"{hidden}.old"
     try:
-        if os.stat(staged).st_dev == os.stat(parent).st_dev:
-            staged.rename(incoming)
-        else:
-            shutil.copytree(staged, incoming)
-        if destination.exists():
-            destination.rename(retired)
-        try:
-            incoming.rename(destination)
-        except BaseException:
-            if retired.exists():
-                retired.rename(destination)
-            raise
+        with writing(destination):
+            _move(staged, incoming)
+            if destination.exists():
+                destination.rename(retired)
+            try:
+                incoming.rename(destination)
+            except BaseException:
+                if retired.exists():
+                    retired.rename(destination)
+                raise
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def _move(staged: Path, incoming: Path) -> None:
+    try:
+        staged.rename(incoming)
+    except OSError as err:
+        if err.errno != errno.EXDEV:  # another file system, or another mount of this one
+            raise
+        shutil.copytree(staged, incoming)
 
 
 def _sweep(parent: Path, name: str) -> None:
@@ -44,15 +55,6 @@ def _sweep(parent: Path, name: str) -> None:
     container restarted after a kill hands out the same ids again."""
     for left in parent.glob(f".{name}.*"):
         pid = left.name.rsplit(".", 2)[1]
-        if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
+        if pid.isdigit() and (int(pid) == os.getpid() or not running(int(pid))):
             shutil.rmtree(left, ignore_errors=True)
 
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, and someone else's
-        pass
-    return True

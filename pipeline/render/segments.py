@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.cache import SEGMENTS, Cache
+from pipeline.base.errors import RenderError, shown
 from pipeline.base.progress import Progress
 from pipeline.base.runner import Runner
 from pipeline.render.encode import encode_segment
 from pipeline.render.plan import SegmentJob
+from pipeline.render.rendition import Rendition
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,36 @@ def render_segments(
         )
         for j in jobs
     ]
+
+
+def room_for(jobs: Sequence[SegmentJob], cache: Cache, output: Path) -> None:
+    """Refuse to start a build the disk cannot hold, roughly: the segments the cache lacks,
+    and the videos joined from them, at each rendition's bitrate (a cap, or 8 Mb/s at 1080p
+    in proportion), twice over for the margin."""
+    area = cache.area(SEGMENTS)
+    segments = videos = 0.0
+    for job in jobs:
+        for rendition, name in zip(job.renditions, job.keys, strict=True):
+            size = 2 * _rate(rendition) / 8 * job.frames / job.fps
+            videos += size
+            segments += 0 if area.path(_name(name)).exists() else size
+    needs = {cache.root: segments + videos}  # the joined videos are made in its scratch
+    output.mkdir(parents=True, exist_ok=True)
+    if os.stat(output).st_dev != os.stat(cache.root).st_dev:
+        needs[output] = videos
+    for folder, wanted in needs.items():
+        free = shutil.disk_usage(folder).free
+        if free < wanted:
+            raise RenderError(
+                f"not enough free space in {shown(folder)}: this build writes about "
+                f"{wanted / 1e6:,.0f} MB there and {free / 1e6:,.0f} MB are free; free some "
+                "space, or remove old cache entries with `essay prune`"
+            )
+
+
+def _rate(rendition: Rendition) -> float:
+    pixels = rendition.width * rendition.height / (1920 * 1080)
+    return rendition.maxrate or 8e6 * pixels**0.75 * rendition.fps / 30
 
 
 def _name(key: str) -> str:

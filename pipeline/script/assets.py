@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,8 @@ IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 FONT_TYPES = (".ttf", ".otf")
 _FILE_KEYS = {"audio", "take", "still", "file"}
 _EXIF_ORIENTATION = 0x0112
+# Pillow warns of an image over MAX_IMAGE_PIXELS and opens it; _probe refuses it in a line
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 Report = Callable[[KeyPath, str], None]
 
@@ -35,11 +39,7 @@ class Assets:
         """The file `raw` names; None (and a problem reported) if it is unusable."""
         resolved = self.inside(raw)
         if resolved is None:
-            self.report(
-                path,
-                f"path leaves the project folder: {raw}; "
-                f"keep assets inside {self.root} and use a relative path",
-            )
+            self.report(path, self.outside(raw))
         elif not resolved.exists():
             self.report(
                 path, f"file not found: {raw}; paths are relative to the project folder {self.root}"
@@ -56,9 +56,38 @@ class Assets:
         return None
 
     def inside(self, raw: str) -> Path | None:
-        """The path the author wrote, resolved; None if it leaves the project folder."""
-        resolved = (self.root / raw).resolve()
+        """The path the author wrote, resolved; None if it leaves the project folder (or
+        its links go round in a circle)."""
+        try:
+            resolved = (self.root / raw).resolve()
+        except (OSError, RuntimeError):  # a loop of links: Python 3.11 says RuntimeError
+            return None
         return resolved if resolved.is_relative_to(self.root.resolve()) else None
+
+    def outside(self, raw: str) -> str:
+        """Why `raw` is not inside the project: a link in it that leads out, or the path."""
+        root, here = self.root.resolve(), self.root.resolve()
+        for part in () if Path(raw).is_absolute() else Path(raw).parts:
+            here = here / part
+            if not here.is_symlink():
+                continue
+            link = "it" if here == root / raw else here.relative_to(root)
+            try:
+                target = here.resolve()
+            except (OSError, RuntimeError):
+                return (
+                    f"{raw} goes round in a circle of links: {link} leads back to itself; "
+                    "point it at a file in the project"
+                )
+            if not target.is_relative_to(root):
+                return (
+                    f"{raw} leads out of the project folder: {link} links to {target}; "
+                    "copy the file into the project instead of linking to it"
+                )
+        return (
+            f"path leaves the project folder: {raw}; "
+            f"keep assets inside {self.root} and use a relative path"
+        )
 
     def check_all(self, data: Any, path: KeyPath = ()) -> None:
         """Report problems with every asset path in raw (unvalidated) data."""
@@ -79,25 +108,38 @@ class Assets:
         self.probed = dict(zip(found, runner.map(_probe, found), strict=True))
 
     def image_size(self, file: Path, key: KeyPath) -> tuple[int, int] | None:
-        """The still's upright size, or None (and a problem reported) if it does not decode."""
+        """The still's upright size, or None (and a problem reported) if it is unusable."""
         size = self.probed[file] if file in self.probed else _probe(file)
         if isinstance(size, str):
-            self.report(
-                key, f"cannot decode image {shown(file)}: {size}; re-export it as JPEG or PNG"
-            )
+            self.report(key, size)
             return None
         return size
 
 
 def _probe(file: Path) -> tuple[int, int] | str:
     """Upright size; decoding the image (at 1/8 scale, cheaply) proves it is whole.
-    A string says why it does not decode."""
+    A string says why it cannot be used. An image over Pillow's limit is refused from its
+    header, before anything is allocated for its pixels."""
     try:
         with Image.open(file) as im:
             w, h = im.size
+            if w * h > Image.MAX_IMAGE_PIXELS:
+                return _too_big(file, w * h, f" ({w}x{h})")
             turned = im.getexif().get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8)
             im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
             im.load()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
-        return str(err)
+    except Image.DecompressionBombError as err:  # so big that Pillow would not open it
+        found = re.search(r"\((\d+) pixels\)", str(err))
+        return _too_big(file, int(found.group(1)) if found else 0, "")
+    except (OSError, SyntaxError, ValueError) as err:
+        return f"cannot decode image {shown(file)}: {err}; re-export it as JPEG or PNG"
     return (h, w) if turned else (w, h)
+
+
+def _too_big(file: Path, pixels: int, size: str) -> str:
+    limit = Image.MAX_IMAGE_PIXELS
+    return (
+        f"{shown(file)} has {pixels / 1e6:,.0f} million pixels{size}, more than the "
+        f"{limit / 1e6:.0f} million Pillow opens (MAX_IMAGE_PIXELS, its guard against "
+        "decompression bombs); scale it down, e.g. to 7680x4320 or less"
+    )

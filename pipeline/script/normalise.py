@@ -67,7 +67,7 @@ class Normaliser:
         try:
             return render_text(raw, context)
         except TemplateProblem as err:
-            self.report(path, str(err))
+            self.problems.append(self.source.problem_in_text(path, str(err), err.line))
             return raw
 
     def essay(

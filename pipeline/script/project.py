@@ -15,7 +15,7 @@ from pipeline.script.assets import FONT_TYPES, Assets
 from pipeline.script.fonts import Font, open_font
 from pipeline.script.normalise import Normaliser
 from pipeline.script.settings import SeriesDoc
-from pipeline.script.source import KeyPath, Mark, Source, merge, read_yaml
+from pipeline.script.source import KeyPath, Source, merge, read_yaml
 from pipeline.script.templates import CardTemplates
 from pipeline.script.validate import validate
 
@@ -100,9 +100,7 @@ class Project:
         if path.resolve().parent != (self.root / ESSAYS).resolve():
             # its slug names its folder in output/: elsewhere, two files could share one
             raise _about(path, f"an episode lives in {ESSAYS}/; move it to {ESSAYS}/{path.name}")
-        episode = read_yaml(path)
-        episode.values.setdefault((), Mark(path, 1, 1))  # an empty file's problems are its own
-        return merge(self.series_source, episode)
+        return merge(self.series_source, read_yaml(path))
 
     def templates_for(self, essay: m.Essay) -> CardTemplates:
         """The card templates an episode was drawn with (for the cards made after loading)."""

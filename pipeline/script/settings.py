@@ -5,16 +5,52 @@ step.
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 # No "ultrafast": it turns off CABAC and B-frames, so the stream is no longer H.264 High.
 X264_PRESETS = ("superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    # no .inf or .nan: a pause or a cue without end is no setting
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, allow_inf_nan=False
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """YAML reads `yes`, `no`, `on` and `off` as true and false, which pydantic would
+        take as 1 and 0: a number written so is a mistake."""
+        values = value if isinstance(value, list | tuple) else [value]
+        found = next((v for v in values if isinstance(v, bool)), None)
+        field = cls.model_fields.get(info.field_name or "")
+        if found is not None and field and _numeric(field.annotation):
+            raise ValueError(
+                f"expected a number, got {str(found).lower()} (YAML reads yes, no, on and off "
+                "as true and false); write a number"
+            )
+        return value
+
+
+def _numeric(t: Any) -> bool:
+    """Whether a field of type `t` holds numbers: int, float, optional or in a list or pair."""
+    if t in (int, float):
+        return True
+    origin = typing.get_origin(t)
+    nested = origin in (list, tuple, typing.Union, types.UnionType)
+    return nested and any(_numeric(a) for a in typing.get_args(t) if a is not type(None))
 
 
 Pair = tuple[float, float]
@@ -60,6 +96,16 @@ class Subtitles(Model):
     position: float = Field(
         0.08, ge=0, le=0.5, description="Burned-in text's distance from the bottom, of the height."
     )
+
+    @field_validator("max_duration")
+    @classmethod
+    def _longest(cls, v: float, info: ValidationInfo) -> float:
+        shortest = info.data.get("min_duration")
+        if shortest is not None and v < shortest:
+            raise ValueError(
+                f"{v:g} s is shorter than min_duration ({shortest:g} s); make it at least that"
+            )
+        return v
 
 
 class Audio(Model):

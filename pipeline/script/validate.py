@@ -8,6 +8,7 @@ import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from pipeline.base.errors import EssayError, Problem
 from pipeline.script.schema import UNION_TAGS
@@ -72,6 +73,8 @@ def _message(model: type[BaseModel], e: dict, path: KeyPath) -> str:
         return f"got {_show(got)}, expected {expected}" + (f"; {hint}" if hint else "")
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {_show(got)}"
+    if kind in _BOUNDS:
+        return f"got {_show(got)}; use a value {_allowed(_field(model, e['loc']), e['ctx'])}"
     if kind == "value_error":
         return str(e["ctx"]["error"])
     if kind == "too_short" and isinstance(got, list | dict) and not got:
@@ -102,7 +105,31 @@ _EXPECTED = {
     "date_parsing": "a date, YYYY-MM-DD",
     "date_from_datetime_parsing": "a date, YYYY-MM-DD",
     "shot_kind": "a visual with a `still:` image or a `card:` template",
+    "finite_number": "a finite number",
 }
+
+
+_BOUNDS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _allowed(field: FieldInfo | None, broken: dict[str, Any]) -> str:
+    """The range a number must lie in, both ends of it: 'from 0 to 51', 'above 0'."""
+    bounds = dict(broken)
+    for meta in field.metadata if field else ():
+        bounds |= {k: getattr(meta, k) for k in ("ge", "gt", "le", "lt") if hasattr(meta, k)}
+    low = f"{bounds['ge']:g}" if "ge" in bounds else None
+    high = f"{bounds['le']:g}" if "le" in bounds else None
+    if low and high:
+        return f"from {low} to {high}"
+    below = f"above {bounds['gt']:g}" if "gt" in bounds else (low and f"of {low} or more")
+    above = f"below {bounds['lt']:g}" if "lt" in bounds else (high and f"of at most {high}")
+    return " and ".join(part for part in (below, above) if part)
+
+
+def _field(model: type[BaseModel], loc: tuple) -> FieldInfo | None:
+    """The field of the model that validates the value at `loc`."""
+    t = _type_at(model, loc[:-1])
+    return t.model_fields.get(loc[-1]) if loc and _is_model(t) else None
 
 
 def _show(value: Any) -> str:
@@ -116,13 +143,18 @@ def _show(value: Any) -> str:
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     """Field names of the model that validates the mapping at `loc`."""
+    t = _type_at(model, loc)
+    return list(t.model_fields) if _is_model(t) else []
+
+
+def _type_at(model: type[BaseModel], loc: tuple) -> Any:
+    """The type that validates the value at `loc`, or None if none does."""
     t: Any = model
     for part in loc:
         t = _unwrap(t, part)
         if t is None:
-            return []
-    t = _unwrap(t, None)
-    return list(t.model_fields) if isinstance(t, type) and issubclass(t, BaseModel) else []
+            return None
+    return _unwrap(t, None)
 
 
 def _unwrap(t: Any, part: Any) -> Any:

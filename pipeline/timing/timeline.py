@@ -46,7 +46,8 @@ class Timeline:
     room_tone: tuple[RoomTone, ...] = ()
     music: tuple[MusicSpan, ...] = ()
     speech: tuple[tuple[int, int], ...] = ()  # where someone speaks: envelope hops (10 ms)
-    warnings: tuple[Problem, ...] = ()  # where take and script disagree, or a cue breaks a rule
+    # where take and script disagree, a cue breaks a rule, or a take's file is doubtful
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -76,6 +77,7 @@ class Spoken(Cut, Protocol):
     (None: cues are timed by text length)."""
 
     levels: np.ndarray | None
+    doubts: tuple[Problem, ...]  # warnings about its file, found when it was measured
 
     @property
     def duration(self) -> float: ...
@@ -91,6 +93,7 @@ def build_timeline(
     cues = settle(cues, essay.settings.subtitles, fps)
     warnings += _cue_warnings(essay, cues)
     warnings += _pace_warnings(essay, takes)
+    warnings += [doubt for s in essay.sections for doubt in takes[s.id].doubts]
     audio = essay.settings.audio
     ordered = [takes[s.id] for s in essay.sections]
     clips = narration_clips(spans, ordered, audio.fade)

@@ -23,9 +23,32 @@ TOLERANCE = 1 / 32  # of a pixel: the step of warpAffine's own sub-pixel grid
 def load_bgr(path: Path, target: tuple[int, int]) -> np.ndarray:
     """The still upright (EXIF) as uint8 BGR, at `target` size. JPEGs decode straight at
     1/2, 1/4 or 1/8 scale when that is still at least the target."""
-    flags = cv2.IMREAD_COLOR
     with Image.open(path) as im:
         size = ImageOps.exif_transpose(im).size if im.getexif().get(0x0112) else im.size
+        # OpenCV drops the alpha channel, showing whatever colour transparent pixels hold
+        bgr = _over_black(im) if _transparent(im) else _decoded(path, size, target)
+        if bgr is None:  # a format OpenCV does not read: let Pillow do it
+            bgr = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))[..., ::-1]
+    if bgr.shape[1::-1] != target:
+        bgr = cv2.resize(bgr, target, interpolation=cv2.INTER_AREA)
+    return bgr
+
+
+def _transparent(im: Image.Image) -> bool:
+    return im.mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in im.info
+
+
+def _over_black(im: Image.Image) -> np.ndarray:
+    """An image with transparency, composed over black, the frame behind every shot."""
+    rgba = np.asarray(ImageOps.exif_transpose(im).convert("RGBA"), dtype=np.uint16)
+    rgb = (rgba[..., :3] * rgba[..., 3:] + 127) // 255
+    return np.ascontiguousarray(rgb[..., ::-1], dtype=np.uint8)
+
+
+def _decoded(path: Path, size: tuple[int, int], target: tuple[int, int]) -> np.ndarray | None:
+    """By OpenCV, which reads 16-bit, palette and CMYK images as 8-bit BGR, at the smallest
+    JPEG reduction still at least `target`; None if it cannot read the format."""
+    flags = cv2.IMREAD_COLOR
     for reduced, factor in (
         (cv2.IMREAD_REDUCED_COLOR_8, 8),
         (cv2.IMREAD_REDUCED_COLOR_4, 4),
@@ -34,13 +57,7 @@ def load_bgr(path: Path, target: tuple[int, int]) -> np.ndarray:
         if size[0] // factor >= target[0] and size[1] // factor >= target[1]:
             flags = reduced
             break
-    bgr = cv2.imread(str(path), flags)
-    if bgr is None:  # a format OpenCV does not read: let Pillow do it
-        with Image.open(path) as im:
-            bgr = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))[..., ::-1]
-    if bgr.shape[1::-1] != target:
-        bgr = cv2.resize(bgr, target, interpolation=cv2.INTER_AREA)
-    return bgr
+    return cv2.imread(str(path), flags)
 
 
 @lru_cache(maxsize=4)

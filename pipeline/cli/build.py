@@ -57,7 +57,8 @@ def build(
     """Render episodes into output/<slug>/: the ones named, the whole series of a project
     (its folder or its essays/ folder), or, with no paths, the series of the project around
     the working directory; then the series' page, feed and manifest. Exit status 2 if any
-    episode is not valid (the others are built), 1 if a tool failed."""
+    episode is not valid (the others are built), 1 if a tool failed or a file could not be
+    written, 130/143/129 if stopped by Ctrl-C, SIGTERM or SIGHUP (output/ as it was)."""
     selections, problems = select(paths)
     if problems:
         report.problems(problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import itertools
 import math
@@ -22,6 +23,7 @@ from pipeline.timing.text import normalise, tokenize
 STYLE = Subtitles()
 FPS = 30
 GAP = STYLE.min_gap_frames / FPS
+_MS = datetime.timedelta(milliseconds=1)
 
 
 def cues_for(text: str, style: Subtitles = STYLE, cps: float = 14.0) -> list[Cue]:
@@ -70,15 +72,16 @@ def test_every_cue_keeps_the_rules_and_the_text(text: str) -> None:
     cues = cues_for(text)
     assert script_of(cues) == normalise(text)
     subs = list(srt.parse(to_srt(cues)))
-    gap = math.ceil(GAP * 1000) / 1000  # in whole milliseconds
+    ms = [(sub.start // _MS, sub.end // _MS) for sub in subs]  # as written
+    gap = math.ceil(GAP * 1000)
     for k, (cue, sub) in enumerate(zip(cues, subs, strict=True)):
         assert 1 <= len(cue.lines) <= STYLE.max_lines
         assert all(len(line) <= STYLE.max_line_chars for line in cue.lines), cue.lines
-        shown = (sub.end - sub.start).total_seconds()
-        assert shown <= STYLE.max_duration, sub
-        after = subs[k + 1].start.total_seconds() - gap if k + 1 < len(subs) else math.inf
-        if sub.end.total_seconds() < after:  # not cut short by the next cue: as made
-            assert shown >= STYLE.min_duration, sub
+        shown = ms[k][1] - ms[k][0]
+        assert shown <= STYLE.max_duration * 1000, sub
+        after = ms[k + 1][0] - gap if k + 1 < len(subs) else math.inf
+        if ms[k][1] < after:  # not cut short by the next cue: as made
+            assert shown >= STYLE.min_duration * 1000, sub
     for a, b in itertools.pairwise(subs):
         assert (b.start - a.end).total_seconds() >= GAP  # no overlap, two frames between
 

@@ -408,7 +408,7 @@ def test_author_text_shows_as_text_and_runs_nothing(visit, output, where, slug) 
     assert SCRIPT in episode.summary  # the hostile text did reach the page, as text
     og = page.locator("meta[property='og:title']").get_attribute("content")
     assert og == episode.title
-    assert page.locator("script").count() == 2  # the cues' JSON and the page's own
+    assert page.locator("script").count() == 3  # the cues' JSON and the page's own two
     assert page.evaluate("typeof alert") == "function"
     assert seen.dialogs == []
     assert seen.errors == []

@@ -4,14 +4,13 @@ against it (`essay verify`)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.base.cache import Area
+from pipeline.base.cache import Area, bytes_digest
 from pipeline.publish.delivery import Delivery
 
 MANIFEST = "manifest.json"
@@ -66,21 +65,13 @@ class _Digests:
     def entry(self, output: Path, path: Path) -> dict:
         stat = path.stat()
         held, now = self.known.get(str(path)), [stat.st_size, stat.st_mtime_ns]
-        digest = held[2] if held and held[:2] == now else sha256(path)
+        digest = held[2] if held and held[:2] == now else bytes_digest(path)
         self.used[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
         name = path.relative_to(output).as_posix()
         return {"path": name, "bytes": stat.st_size, "sha256": digest, "type": type_of(name)}
 
     def save(self) -> None:
         self.area.put_text(_DIGESTS, json.dumps(self.used))
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,7 @@ def verify(output: Path) -> list[Mismatch]:
         path = output / entry["path"]
         if not path.is_file():
             found.append(Mismatch(entry["path"], "missing"))
-        elif os.stat(path).st_size != entry["bytes"] or sha256(path) != entry["sha256"]:
+        elif os.stat(path).st_size != entry["bytes"] or bytes_digest(path) != entry["sha256"]:
             found.append(Mismatch(entry["path"], "changed"))
     names = {e["path"] for e in listed} | {MANIFEST}
     for path in sorted(output.rglob("*")):

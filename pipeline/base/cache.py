@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.base.errors import writing
-from pipeline.base.signals import running
+from pipeline.base.signals import left_behind
 
 CACHE_DIR = ".essay-cache"
 # The areas: encoded video by content key; encoded sound and its loudness; facts measured
@@ -38,7 +38,6 @@ SCRATCH = "scratch"  # one folder per running build
 LOCKS = "locks"  # one file per episode, held by the build making it
 SEAL = ".seal"
 _STALE_SECONDS = 24 * 3600  # what a build left half-made this long ago, no build is using
-_STARTED = time.time()  # temporaries under this process's id but older are a dead namesake's
 
 
 def key(*parts: object) -> str:
@@ -253,8 +252,8 @@ class Cache:
 
 
 def _abandoned(entry: Path) -> bool:
-    """A temporary whose maker is gone (its process ended, or is a dead namesake of this
-    one: a restarted container hands out the same ids), or one a day old."""
+    """A temporary whose maker is gone (signals.left_behind), or, not named by its maker's
+    id, one a day old."""
     if not entry.name.startswith("."):
         return False
     try:
@@ -264,10 +263,7 @@ def _abandoned(entry: Path) -> bool:
     owner = entry.name.split("~")[1] if entry.name.startswith(".~") else ""
     if not owner.isdigit():  # not ours to read: by age
         return time.time() - modified > _STALE_SECONDS
-    pid = int(owner)
-    if pid == os.getpid():
-        return modified < _STARTED
-    return not running(pid)
+    return left_behind(int(owner), modified)
 
 
 @dataclass(frozen=True)

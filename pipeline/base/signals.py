@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,6 +70,18 @@ def children() -> list[int]:
         with contextlib.suppress(OSError, ValueError):
             found += [int(pid) for pid in task.read_text().split()]
     return found
+
+
+_STARTED = time.time()  # what this process's id made before this moment, a namesake made
+
+
+def left_behind(pid: int, modified: float) -> bool:
+    """Whether a temporary that process `pid` made (last written at `modified`) is one no
+    running process will finish: its maker ended, or was a dead namesake of this process
+    (a container restarted after a kill hands out the same ids again)."""
+    if pid == os.getpid():
+        return modified < _STARTED
+    return not running(pid)
 
 
 def running(pid: int) -> bool:

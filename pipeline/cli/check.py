@@ -39,8 +39,9 @@ def check(paths: Sequence[Path]) -> None:
                 report.failed(err, path)
                 broke = True
                 continue
+            finally:  # what its check found damaged in the cache, whatever came of it
+                report.mended(picked.project.cache)
             report.warnings(checked.warnings)
-            report.mended(picked.project.cache)
             click.echo(f"{report.shown(path)}: ok: {_summary(checked)}")
     for picked in selections:
         found = _series(picked)

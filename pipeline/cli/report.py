@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -43,9 +42,7 @@ def unwritable(err: OSError) -> NoReturn:
 
 
 def describe(err: OSError) -> str:
-    if isinstance(err, shutil.Error) and err.args and isinstance(err.args[0], list):
-        src, dst, why = err.args[0][0]  # copytree gathers them; the first is the story
-        return f"cannot copy {shown(Path(src))} to {shown(Path(dst))}: {why}"
+    """`path: reason`; a copy's gathered failures are told as one by base.errors.writing."""
     reason = (err.strerror or str(err)).lower()
     if err.filename is None:
         return reason

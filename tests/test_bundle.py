@@ -245,3 +245,15 @@ def test_without_a_site_check_warns_once_and_the_build_writes_no_feed(project: P
     assert proc.returncode == 0 and proc.stderr.count("no `site:`") == 1
     assert essay(project.root, "build", "--quiet").returncode == 0
     assert (out(project) / "index.html").is_file() and not (out(project) / "feed.xml").exists()
+
+
+def test_a_series_page_template_is_bounded_like_the_authors_text(tmp_path: Path) -> None:
+    """A series' own page template runs in the same sandbox as the author's text: a string
+    repeated past the bound is one clean error, not the machine's memory."""
+    from pipeline.base.errors import RenderError
+    from pipeline.publish.site import SiteTemplates
+
+    (tmp_path / "series.html").write_text("{{ 'x' * 10**10 }}")
+    bounded = r"the page template series.html failed: the result of \* would be over"
+    with pytest.raises(RenderError, match=bounded):
+        SiteTemplates(tmp_path).render("series.html", {})

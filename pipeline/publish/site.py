@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from pipeline.base.errors import RenderError
+from pipeline.script.templates import Sandbox
 
 DEFAULTS = Path(__file__).with_name("site")
 
@@ -27,7 +27,8 @@ class SiteTemplates:
         loader = jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(str(overrides)), jinja2.FileSystemLoader(str(DEFAULTS))]
         )
-        self.env = SandboxedEnvironment(
+        # the author's sandbox: a series' own page templates are bounded the same way
+        self.env = Sandbox(
             loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
             lstrip_blocks=True,
         )  # fmt: skip

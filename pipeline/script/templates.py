@@ -41,7 +41,7 @@ class _TooBig(SecurityError):
     """What the sandbox refuses for its size, not for what it reaches."""
 
 
-class _Sandbox(SandboxedEnvironment):
+class Sandbox(SandboxedEnvironment):
     """Jinja2's sandbox, which only bounds `range`, also bounding what `*` and `**` make: a
     text repeated 10**10 times would take the machine's memory before anything could fail."""
 
@@ -67,7 +67,7 @@ def _huge_power(base: Any, exponent: Any) -> bool:
     return numbers and abs(exponent) > MAX_EXPONENT and abs(base) > 1
 
 
-_text_env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False)
+_text_env = Sandbox(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 def render_text(text: str, context: Mapping[str, Any]) -> str:
@@ -149,7 +149,7 @@ class CardTemplates:
     def __init__(self, folder: Path, root: Path, fonts: Mapping[str, Font]):
         self.folder = folder
         self.fonts = _Fonts(fonts)
-        self.env = _Sandbox(
+        self.env = Sandbox(
             loader=jinja2.FileSystemLoader([str(folder), str(root)]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,

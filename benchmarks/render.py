@@ -16,7 +16,11 @@ process per build), and measured in one run on one machine:
   show (benchmarks/moviepy_peer.py), in seconds per minute of output against ours;
 - SSIM of sampled frames against a slow reference (the full-resolution still warped with
   Lanczos, through the same 4:2:0 conversion), ours and the peer's;
-- no-op rebuild, text edit, still swapped, take re-recorded: wall time, frames encoded;
+- with --old CHECKOUT (`git worktree add /tmp/old <commit>`): the same episode built by
+  that checkout, its MP4's size and the PSNR of sampled frames against ours;
+- no-op rebuild, text edit, a still swapped and a move retuned (the last shot of a middle
+  section), that section's take re-recorded 2 s longer: wall time, frames encoded against
+  the frames that show the shot, what was rendered;
 - draft profile, cold; scaling (N = 5, 10, 30 in turn, seconds per minute of output, the
   best of `--repeat` rounds); --jobs 1 and 2 (alternating, the best of each, and the memory
   each needs).
@@ -37,6 +41,8 @@ from functools import partial
 from pathlib import Path
 from subprocess import PIPE
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bundle import bundle_rows
@@ -51,7 +57,9 @@ from pipeline.build import build
 built = build(Path(sys.argv[1]), profile=sys.argv[2], workers=int(sys.argv[3]) or None)
 print(json.dumps({
     "frames_encoded": built.frames_encoded,
-    "rendered": [s.section for s in built.segments if not s.reused],
+    "rendered": [getattr(s, "name", s.section) for s in built.segments if not s.reused],
+    "shots": {s.name: [s.first_frame, s.end_frame, s.still_from]
+              for s in built.checked.timeline.shots},
     "audio_reused": built.audio_reused,
     "duration": built.checked.timeline.duration,
     "frames": built.checked.timeline.frames,
@@ -80,6 +88,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--peer-seconds", type=float, help="length of the MoviePy render")
     parser.add_argument("--repeat", type=int, default=2, help="cold builds and floors to run")
     parser.add_argument("--skip-bundle", action="store_true", help="no series bundle rows")
+    parser.add_argument("--old", help="a checkout of another commit: its MP4's size and frames")
     return parser.parse_args()
 
 
@@ -110,7 +119,9 @@ class Bench:
         out["cold_vs_floor"] = round(cold["seconds"] / out["floor"]["seconds"], 2)
         if not self.args.skip_peer:
             out["peer"] = self.peer(episode, video)
-        out |= self.rebuilds(episode, root, cold)
+        if self.args.old:
+            out["old"] = self.against_old(episode, video)
+        out |= self.rebuilds(episode, root, cold, sections)
         out["draft"] = self.build(episode, profile="draft", fresh=True)
         out["jobs"] = self.jobs(episode)
         if not self.args.skip_bundle:
@@ -206,17 +217,45 @@ class Bench:
         raw.unlink()
         return {"seconds": round(seconds, 2)}
 
-    def rebuilds(self, episode: Path, root: Path, cold: dict) -> dict:
+    def against_old(self, episode: Path, video: Path) -> dict:
+        """The same episode built cold by another checkout, in a copy of the project: the
+        size of its MP4 and how near its frames are to ours."""
+        from quality import psnr_of_videos
+
+        root = episode.parent.parent
+        copy = self.tmp / "old-project"
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".essay-cache", "output"))
+        built = self.build(copy / "essays" / episode.name, fresh=True, checkout=Path(self.args.old))
+        theirs = copy / "output" / "bench" / "bench.mp4"
+        return {"seconds": built["seconds"], "size": video.stat().st_size,
+                "old_size": theirs.stat().st_size, **psnr_of_videos(video, theirs)}  # fmt: skip
+
+    def rebuilds(self, episode: Path, root: Path, cold: dict, sections: int) -> dict:
+        """The author's edits, one after another, each on the last: the still and the move
+        are the last shot of a middle section (it crossfades into the next section's card),
+        the take that section's, 2 s longer."""
+        middle = sections // 2
+        shot, still = f"s{middle:03d}.3", f"s{middle:03d}b.jpg"
         out = {"noop": self.build(episode)}
         text = episode.read_text()
         episode.write_text(text.replace("text: ", "text: Changed words. ", 1))
         out["text_edit"] = self.build(episode)
-        write_still(root / "assets" / "s001a.jpg", seed=999, size=self.shape.get("still", STILL))
-        out["still_swapped"] = self.build(episode)
-        write_take(root / "assets" / "n001.wav", self.shape.get("seconds", 30.0) * 1.15, seed=77)
+        write_still(root / "assets" / still, seed=999, size=self.shape.get("still", STILL))
+        out["still_swapped"] = self.build(episode) | {"shot": shot}
+        data = yaml.safe_load(episode.read_text())
+        data["sections"][middle]["visuals"][2]["move"]["focus"] = [0.4, 0.55]
+        episode.write_text(yaml.safe_dump(data, sort_keys=False))
+        out["move_retuned"] = self.build(episode) | {"shot": shot}
+        before = out["move_retuned"]["shots"]
+        seconds = self.shape.get("seconds", 30.0) + 2.0
+        write_take(root / "assets" / f"n{middle:03d}.wav", seconds, seed=77)
         out["take_rerecorded"] = self.build(episode)
-        for name in ("noop", "text_edit", "still_swapped", "take_rerecorded"):
+        out["take_rerecorded"]["changed"] = _changed_shots(before, out["take_rerecorded"]["shots"])
+        for name in ("noop", "text_edit", "still_swapped", "move_retuned", "take_rerecorded"):
             out[name]["of_cold"] = round(out[name]["seconds"] / cold["seconds"], 3)
+        for name in ("still_swapped", "move_retuned"):
+            first, end, _ = out[name]["shots"][shot]
+            out[name]["shown_frames"] = end - first
         return out
 
     def peer(self, episode: Path, ours: Path) -> dict:
@@ -238,6 +277,16 @@ class Bench:
             "ssim_ours": quality[0],
             "ssim_peer": quality[1],
         }
+
+
+def _changed_shots(before: dict, after: dict) -> list[str]:
+    """Shots whose length or move length changed (their place in time does not count)."""
+    return [
+        name
+        for name, (first, end, still_from) in after.items()
+        if [end - first, still_from - first]
+        != [before[name][1] - before[name][0], before[name][2] - before[name][0]]
+    ]
 
 
 def _fastest(builds: list[dict]) -> dict:

@@ -27,8 +27,13 @@ def test_render_benchmark_quick(tmp_path) -> None:
     assert figures["cold"]["frames_encoded"] == figures["cold"]["frames"]
     assert figures["noop"]["frames_encoded"] == 0 and figures["noop"]["audio_reused"]
     assert figures["text_edit"]["frames_encoded"] == 0
-    assert figures["still_swapped"]["rendered"] == ["s001"]
-    assert figures["take_rerecorded"]["rendered"] == ["s001"]
+    for edit in ("still_swapped", "move_retuned"):  # the last shot of s001, fading out
+        assert figures[edit]["rendered"] == ["s001.2 > s001.3", "s001.3"]
+        assert figures[edit]["frames_encoded"] == figures[edit]["shown_frames"]
+    retake = figures["take_rerecorded"]
+    assert retake["changed"] and {r.split(" > ")[-1] for r in retake["rendered"]} <= set(
+        retake["changed"]
+    )  # only the shots whose length changed
     assert not figures["take_rerecorded"]["audio_reused"]
     assert 0 < figures["peer"]["ssim_ours"] <= 1 and 0 < figures["peer"]["ssim_peer"] <= 1
     assert "cold build" in proc.stdout and "MoviePy peer" in proc.stdout

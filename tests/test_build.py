@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -146,7 +147,8 @@ def test_a_retake_remakes_the_sound_and_the_mp4_but_no_pictures(project: Project
     write_wav(project.root / "assets/t/n1.wav", speechlike(2.3, seed=42))  # re-recorded, longer
     result = build(project.episode)
     assert not result.audio_reused
-    assert [s.section for s in result.segments if not s.reused] == ["two"]  # its length changed
+    # the shots whose length changed; the crossfade into the card is the same frames
+    assert rendered(result) == ["one.2 > two.1", "two.1", "two.2"]
     assert (result.folder / "tiny.mp4").read_bytes() != before
 
 
@@ -156,19 +158,26 @@ def test_card_edit_renders_that_section_only(project: Project) -> None:
     data["sections"][1]["visuals"][1]["fields"]["text"] = "Another quotation"
     project.write(data)
     result = build(project.episode)
-    assert [s.section for s in result.segments if not s.reused] == ["two"]
-    assert (
-        result.frames_encoded
-        == result.checked.timeline.sections[1].end_frame
-        - result.checked.timeline.sections[1].first_frame
-    )
+    assert rendered(result) == ["two.1 > two.2", "two.2"]
+    assert result.frames_encoded == shown(result, "two.2")  # the frames that show the card
 
 
-def test_still_swap_in_section_two_renders_section_two_only(project: Project) -> None:
+def test_a_still_swapped_renders_the_frames_that_show_it(project: Project) -> None:
     build(project.episode)
     write_still(project.root / "assets/t/s1.jpg", seed=99)
     result = build(project.episode)
-    assert [s.section for s in result.segments if not s.reused] == ["two"]
+    assert rendered(result) == ["one.2 > two.1", "two.1", "two.1 > two.2"]
+    assert result.frames_encoded == shown(result, "two.1")
+
+
+def rendered(built) -> list[str]:
+    return [s.name for s in built.segments if not s.reused]
+
+
+def shown(built, shot: str) -> int:
+    """The frames a shot is on screen, its fades in and out included."""
+    span = next(s for s in built.checked.timeline.shots if s.name == shot)
+    return span.end_frame - span.first_frame
 
 
 def test_draft_profile(project: Project) -> None:
@@ -237,7 +246,10 @@ def test_cli_build_on_a_pipe_is_quiet_and_says_where_files_are(project: Project)
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stderr + proc.stdout  # no terminal control codes in logs
     assert "output/tiny/: 15 files; open output/tiny/index.html" in proc.stdout
-    assert proc.stderr.count("rendered") == 2  # one line per section
+    lines = re.findall(r"^(\S.*): rendered (\d+) frames in [\d.]+ s$", proc.stderr, re.M)
+    names = [s.name for s in build(project.episode).segments]  # all reused now
+    assert sorted(n for n, _ in lines) == sorted(names)  # a line per shot and crossfade
+    assert f"{len(names)} of {len(names)} shots and crossfades rendered" in proc.stdout
 
 
 def test_check_does_not_render(project: Project) -> None:
@@ -264,7 +276,7 @@ def test_burned_in_subtitles_are_drawn_and_follow_the_text(project: Project) -> 
     data["sections"][1]["narration"]["text"] = "Other words for the second section."
     project.write(data)
     again = build(project.episode, burn_subtitles=True)
-    assert [s.section for s in again.segments if not s.reused] == ["two"]
+    assert {s.section for s in again.segments if not s.reused} == {"two"}
 
 
 def test_cli_check_lists_warnings_and_still_passes(project: Project) -> None:

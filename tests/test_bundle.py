@@ -19,6 +19,8 @@ from conftest import Project, make_project
 from PIL import Image
 from probe import streams, top_level_atoms
 
+from pipeline.build import check
+
 SITE = "https://example.org/who-what/"
 
 
@@ -84,11 +86,15 @@ def test_renditions_are_the_master_made_smaller(series) -> None:
     assert b"elst" not in (folder / "tiny-120p.mp4").read_bytes()  # no edit lists
 
 
-def test_keyframes_every_two_seconds_from_each_section(series) -> None:
+def test_keyframes_every_two_seconds_from_each_shot_and_crossfade(series) -> None:
     frames = keyframes(out(series) / "tiny" / "tiny.mp4")
     facts = json.loads((out(series) / "tiny" / "tiny.episode.json").read_text())
-    starts = [round(c["start"], 3) for c in facts["chapters"]]
-    assert set(starts) <= {round(t, 3) for t in frames}
+    starts = {round(c["start"], 3) for c in facts["chapters"]}
+    shots = check(series.episode).timeline.shots  # a segment starts at each, and each fade's end
+    starts |= {
+        round(f / 30, 3) for s in shots for f in (s.first_frame, s.first_frame + s.fade_frames)
+    }
+    assert starts <= {round(t, 3) for t in frames}
     assert all(b - a <= 2.0 + 1e-6 for a, b in itertools.pairwise(frames))
 
 

@@ -7,10 +7,11 @@ from typing import Protocol
 
 
 class Job(Protocol):
-    """A piece of rendering as progress sees it: its name and its frames."""
+    """A piece of rendering as progress sees it: its name (a shot or a crossfade) and its
+    frames."""
 
     @property
-    def section(self) -> str: ...
+    def name(self) -> str: ...
 
     @property
     def frames(self) -> int: ...

@@ -173,10 +173,11 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
     """Say what was built; its row of the report."""
     t = built.checked.timeline
     report.warnings(built.checked.warnings)
-    rendered = [s.section for s in built.segments if not s.reused]
+    rendered = [s.name for s in built.segments if not s.reused]
     click.echo(
         f"built {report.shown(path)} in {elapsed:.1f} s: {report.clock(t.duration)} of video, "
-        f"{len(rendered)} sections rendered, {len(built.segments) - len(rendered)} reused"
+        f"{len(rendered)} of {len(built.segments)} shots and crossfades rendered "
+        f"({built.frames_encoded:,} frames)"
     )
     sound = built.loudness.get(f"{built.checked.essay.meta.slug}.mp4")
     if sound:
@@ -193,7 +194,7 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
         "slug": built.checked.essay.meta.slug,
         "seconds": round(elapsed, 2),
         "rendered": rendered,
-        "reused": [s.section for s in built.segments if s.reused],
+        "reused": [s.name for s in built.segments if s.reused],
         "frames_encoded": built.frames_encoded,
         "audio_reused": built.audio_reused,
         "loudness": {name: m.as_dict() for name, m in built.loudness.items()},

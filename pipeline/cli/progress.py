@@ -1,4 +1,4 @@
-"""Progress as a build shows it: a bar on a terminal, a line per section in a log."""
+"""Progress as a build shows it: a bar on a terminal, a line per shot in a log."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def progress_for(live: bool) -> Progress:
 
 
 class LineProgress(Progress):
-    """For logs and automated builds: a line per finished section, nothing else."""
+    """For logs and automated builds: a line per finished shot or crossfade, nothing else."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -31,20 +31,18 @@ class LineProgress(Progress):
         click.echo(text, err=True)
 
     def start(self, todo: Sequence[Job], reused: Sequence[Job]) -> None:
-        for job in reused:
-            click.echo(f"section {job.section}: unchanged, reused", err=True)
+        if reused:
+            click.echo(f"{_shots(len(reused))} unchanged, reused", err=True)
 
     def frame(self, job: Job) -> None:
-        if job.section not in self.started:
+        if job.name not in self.started:
             with self.lock:
-                self.started.setdefault(job.section, time.monotonic())
+                self.started.setdefault(job.name, time.monotonic())
 
     def done(self, job: Job) -> None:
-        seconds = time.monotonic() - self.started.get(job.section, time.monotonic())
+        seconds = time.monotonic() - self.started.get(job.name, time.monotonic())
         with self.lock:
-            click.echo(
-                f"section {job.section}: rendered {job.frames} frames in {seconds:.1f} s", err=True
-            )
+            click.echo(f"{job.name}: rendered {job.frames} frames in {seconds:.1f} s", err=True)
 
 
 class BarProgress(Progress):
@@ -66,7 +64,7 @@ class BarProgress(Progress):
         )
         self.task = None
         self.running = False
-        self.sections = (0, 0)
+        self.shots = (0, 0)
         self.frames = 0
         self.t0 = time.monotonic()
 
@@ -82,13 +80,13 @@ class BarProgress(Progress):
 
     def start(self, todo: Sequence[Job], reused: Sequence[Job]) -> None:
         if reused:
-            self.bar.console.print(f"[dim]{len(reused)} unchanged sections reused[/dim]")
+            self.bar.console.print(f"[dim]{_shots(len(reused))} unchanged, reused[/dim]")
         if self.task is not None:  # the last episode's
             self.bar.remove_task(self.task)
             self.task = None
         if not todo:
             return
-        self.sections, self.frames = (0, len(todo)), 0
+        self.shots, self.frames = (0, len(todo)), 0
         self.bar.start()
         self.running = True
         self.t0 = time.monotonic()
@@ -101,13 +99,17 @@ class BarProgress(Progress):
         self.bar.update(self.task, advance=1, fps=f"{fps:.0f}")
 
     def done(self, job: Job) -> None:
-        self.sections = (self.sections[0] + 1, self.sections[1])
+        self.shots = (self.shots[0] + 1, self.shots[1])
         self.bar.update(self.task, description=self._label())
 
     def _label(self) -> str:
-        return f"sections {self.sections[0]}/{self.sections[1]}"
+        return f"shots {self.shots[0]}/{self.shots[1]}"
 
     def close(self) -> None:
         if self.running:
             self.bar.stop()
             self.running = False
+
+
+def _shots(n: int) -> str:
+    return "1 shot" if n == 1 else f"{n} shots and crossfades"

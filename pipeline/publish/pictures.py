@@ -12,7 +12,7 @@ from PIL import Image
 from pipeline.base.errors import Problem
 from pipeline.publish.cover import cover_jpeg, cover_recipe
 from pipeline.publish.product import Product, Rendered
-from pipeline.render.frames import frame_rgb
+from pipeline.render.frames import frame_rgb, job_at
 from pipeline.script.model import Essay
 from pipeline.timing.timeline import Timeline
 
@@ -49,13 +49,13 @@ def check(essay: Essay, timeline: Timeline) -> list[Problem]:
 
 def _frame_key(rendered: Rendered) -> object:
     frame = poster_frame(rendered.essay, rendered.timeline)
-    span = next(s for s in rendered.timeline.sections if s.first_frame <= frame < s.end_frame)
-    return [rendered.jobs[span.index].keys[0], frame - span.first_frame]
+    job = job_at(rendered.jobs, frame)
+    return [job.keys[0], frame - job.at]
 
 
 def _jpeg(rendered: Rendered, size: tuple[int, int] | None, limit: int | None = None) -> bytes:
     frame = poster_frame(rendered.essay, rendered.timeline)
-    picture = Image.fromarray(frame_rgb(rendered.jobs, rendered.timeline, frame))
+    picture = Image.fromarray(frame_rgb(rendered.jobs, frame))
     if size and picture.size != size:
         picture = picture.resize(size, Image.Resampling.LANCZOS)
     for quality in (90, 80, 70, 60):

@@ -53,7 +53,8 @@ def encode_segment(
     reader.join()
     if proc.wait() != 0:
         reason = ffmpeg.last_line(b"".join(errors))
-        raise RenderError(f"ffmpeg failed while encoding section '{job.section}': {reason}")
+        where = f"{job.name} (section '{job.section}')"
+        raise RenderError(f"ffmpeg failed while encoding {where}: {reason}")
 
 
 def _pump(job: SegmentJob, sink, on_frame: Callable[[], None]) -> None:

@@ -9,14 +9,17 @@ import numpy as np
 
 from pipeline.render.compose import Segment
 from pipeline.render.plan import SegmentJob
-from pipeline.timing.timeline import Timeline
 from pipeline.visuals.yuv import FrameBuffer, planes_to_rgb
 
 
-def frame_rgb(jobs: Sequence[SegmentJob], timeline: Timeline, frame: int) -> np.ndarray:
+def job_at(jobs: Sequence[SegmentJob], frame: int) -> SegmentJob:
+    """The piece that shows `frame` (on the episode's clock)."""
+    return next(j for j in jobs if j.at <= frame < j.at + j.frames)
+
+
+def frame_rgb(jobs: Sequence[SegmentJob], frame: int) -> np.ndarray:
     """The episode's frame `frame` (on its clock) as uint8 RGB, at the drawn size."""
-    span = next(s for s in timeline.sections if s.first_frame <= frame < s.end_frame)
-    job = jobs[span.index]
+    job = job_at(jobs, frame)
     out = FrameBuffer(*job.size)
-    Segment(job).draw(frame - span.first_frame, out)
+    Segment(job).draw(frame - job.at, out)
     return planes_to_rgb(out.planes)

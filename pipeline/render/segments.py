@@ -1,4 +1,7 @@
-"""Render the segments a build needs, in parallel, reusing every one already in the cache."""
+"""Render the segments a build needs, in parallel, reusing every one already in the cache.
+
+A segment is a shot's own frames or a crossfade: many short jobs, handed to the workers
+longest first, so the cores stay busy to the end."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from pipeline.render.rendition import Rendition
 
 @dataclass(frozen=True)
 class SegmentResult:
+    name: str  # the job's: a shot or a crossfade
     section: str
     paths: tuple[Path, ...]  # one a rendition, in the job's order
     frames: int
@@ -30,8 +34,8 @@ class SegmentResult:
         return self.paths[0]
 
 
-def sections_at_once(jobs: Sequence[SegmentJob], cores: int) -> int:
-    """Sections at once, by measurement (benchmarks/render.py). At 1080p on 2 cores, two
+def segments_at_once(jobs: Sequence[SegmentJob], cores: int) -> int:
+    """Segments at once, by measurement (benchmarks/render.py). At 1080p on 2 cores, two
     sections with one x264 thread each beat one with two by 2 to 8% (6 sections, three
     alternating rounds: 70.8-75.7 s against 76.0-80.0 s), for about 220 MB more (a second
     encoder): 820 against 600 MB. More than two would hold more encoders for little: x264
@@ -56,9 +60,9 @@ def render_segments(
     }
     todo = [j for j in jobs if missing[j.keys]]
     progress.start(todo, [j for j in jobs if j not in todo])
-    workers = max(1, min(workers or sections_at_once(jobs, runner.cores), len(todo) or 1))
+    workers = max(1, min(workers or segments_at_once(jobs, runner.cores), len(todo) or 1))
     unique = list({j.keys: j for j in todo}.values())
-    # Longest first, so the section left to finish alone is the shortest; that last one
+    # Longest first, so the segment left to finish alone is the shortest; that last one
     # gets every core's thread, since it will end up with the machine to itself.
     unique.sort(key=lambda j: -j.frames)
     stop = threading.Event()
@@ -79,7 +83,7 @@ def render_segments(
     runner.map(render, unique, workers, on_failure=stop.set)  # the others stop at their next frame
     return [
         SegmentResult(
-            j.section, tuple(area.path(_name(k)) for k in j.keys), j.frames, j not in todo
+            j.name, j.section, tuple(area.path(_name(k)) for k in j.keys), j.frames, j not in todo
         )
         for j in jobs
     ]

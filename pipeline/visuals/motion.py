@@ -50,6 +50,11 @@ def progress(frame: float, first: int, still_from: int) -> float:
     return ease(min(1.0, max(0.0, (frame - first) / span)))
 
 
+def moves(move: Move) -> bool:
+    """Does the view change during the shot? A still at rest is drawn once."""
+    return move.zoom[0] != move.zoom[1] or move.pan != (0.0, 0.0)
+
+
 def focus_in_view(move: Move, image: tuple[int, int], frame: tuple[int, int]) -> bool:
     """Does the focal point stay inside the frame for the whole move?"""
     fx, fy = move.focus[0] * image[0], move.focus[1] * image[1]

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from pipeline.script.settings import Move
-from pipeline.visuals.motion import cover_scale, view_at
+from pipeline.visuals.motion import cover_scale, moves, view_at
 from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes, bgr_to_planes
 
 _WARP = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
@@ -91,7 +91,7 @@ class StillFrames:
         self.prescale = min(1.0, cover_scale(size, frame) * max(move.zoom) * OVERSAMPLE)
         target = (max(2, round(size[0] * self.prescale)), max(2, round(size[1] * self.prescale)))
         self.planes = _prepared(path, path.stat().st_mtime_ns, target)
-        self.moves = move.zoom[0] != move.zoom[1] or move.pan != (0.0, 0.0)
+        self.moves = moves(move)
 
     def draw(self, p: float, out: FrameBuffer) -> None:
         """Draw the view at progress p (0-1) into `out`."""

@@ -1,11 +1,13 @@
 """Where work runs. Stages are handed a Runner by their caller and never make pools of their
-own, so the whole build's concurrency is decided here, in one place; a runner that sends
-work to other machines offers the same three calls.
+own, so the whole build's concurrency is decided here, in one place. A stage says which of
+its work may run on another machine by handing it to `spread`; a cluster's runner
+(base/cluster.py) sends that there and runs the rest where it is.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
@@ -50,6 +52,25 @@ class Runner:
                 raise
             return [f.result() for f in futures]
 
+    def spread(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        workers: int | None = None,
+        on_failure: Callable[[], None] = lambda: None,
+        on_done: Callable[[T, R], None] = lambda item, result: None,
+    ) -> list[R]:
+        """Work that may run on another machine: `fn` and `items` are plain values (they
+        can be pickled), and what fn writes goes into the shared cache. Here, `map`;
+        `on_done(item, result)` is called here as each ends."""
+
+        def run(item: T) -> R:
+            result = fn(item)
+            on_done(item, result)
+            return result
+
+        return self.map(run, items, workers, on_failure)
+
     def stream(self, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
         """fn over items with at most `ahead` running, results in order as the caller takes
         them: for work whose results are large, used one at a time."""
@@ -71,3 +92,8 @@ class Runner:
         """Run fn(*args) while the caller does other work; its result is the future's."""
         with ThreadPoolExecutor(1) as pool:
             yield pool.submit(fn, *args)
+
+
+def worker_name() -> str:
+    """Who is doing the work: this machine and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"

@@ -39,6 +39,15 @@ class Checked:
 
 
 @dataclass(frozen=True)
+class RanOn:
+    """Where an episode's build ran, when it was not here: a cluster's worker."""
+
+    worker: str
+    seconds: float  # its task, start to end
+    waited: float  # of which it waited for its segments, spread over the workers
+
+
+@dataclass(frozen=True)
 class Built:
     checked: Checked
     folder: Path
@@ -46,6 +55,7 @@ class Built:
     segments: tuple[SegmentResult, ...]
     loudness: dict[str, Loudness]  # of each delivered file that carries sound, by name
     audio_reused: bool
+    ran_on: RanOn | None = None
 
     @property
     def frames_encoded(self) -> int:

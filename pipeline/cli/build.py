@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar: one line per section.")
 @click.option("--burn-subtitles", is_flag=True,
               help="Draw the subtitles into the picture too, in the series' style.")  # fmt: skip
+@click.option("--scheduler", envvar="ESSAY_SCHEDULER", metavar="ADDRESS",
+              help="Build on this Dask cluster (tcp://HOST:8786, or ESSAY_SCHEDULER), whose "
+              "workers see the project at the same path; needs the [dask] extra.")  # fmt: skip
 @click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="FILE",
               help="Also write what was built, reused or refused, as JSON, to FILE.")  # fmt: skip
 def build(
@@ -52,6 +55,7 @@ def build(
     jobs: int | None,
     quiet: bool,
     burn_subtitles: bool,
+    scheduler: str | None,
     report_to: Path | None,
 ) -> None:
     """Render episodes into output/<slug>/: the ones named, the whole series of a project
@@ -68,9 +72,12 @@ def build(
     if not episodes and not problems:
         click.echo(_nothing(selections))
     try:
-        for k, (picked, path) in enumerate(episodes):
-            run.progress.episode(report.shown(path), k, len(episodes))
-            run.episode(picked, path, alone=len(episodes) == 1)
+        if scheduler and episodes:
+            _on_cluster(run, scheduler, selections, episodes)
+        else:
+            for k, (picked, path) in enumerate(episodes):
+                run.progress.episode(report.shown(path), k, len(episodes))
+                run.episode(picked, path, alone=len(episodes) == 1)
         if profile == "master":
             for picked in selections:
                 run.series(picked)
@@ -79,6 +86,25 @@ def build(
     if report_to:
         report_to.write_text(json.dumps(run.rows, indent=1, ensure_ascii=False) + "\n")
     run.finish(len(episodes))
+
+
+def _on_cluster(run: _Run, address: str, selections, episodes) -> None:
+    """Every episode at once on the cluster, each said as it is done, in order."""
+    from pipeline.build.cluster import ClusterError, connected
+
+    roots = [s.project.root for s in selections]
+    try:
+        with connected(address, roots, run.progress) as cluster:
+            run.progress.note(f"building on the Dask cluster at {address}: "
+                              f"{report.plural(cluster.workers, 'worker')}")  # fmt: skip
+            futures = [
+                cluster.submit(path, run.profile, run.burn, p.project) for p, path in episodes
+            ]
+            for (picked, path), future in zip(episodes, futures, strict=True):
+                run.episode(picked, path, len(episodes) == 1, lambda _, f=future: f.result())
+    except ClusterError as err:
+        report.failed(err, None)
+        sys.exit(report.EXIT_FAILED)
 
 
 def _nothing(selections: list[Selection]) -> str:
@@ -99,14 +125,18 @@ class _Run:
     broke: bool = False  # the series' files could not be made
     rows: dict = field(default_factory=lambda: {"episodes": [], "series": []})
 
-    def episode(self, picked: Selection, path: Path, alone: bool) -> None:
+    def episode(self, picked: Selection, path: Path, alone: bool, build_it=None) -> None:
+        """Build one episode (here, or `build_it(project)`: on a cluster) and say what came
+        of it."""
         from pipeline.build import build as run_build
 
         started, shown = time.monotonic(), report.shown(path)
         row = {"episode": shown, "status": "built", "problems": [], "warnings": []}
         self.rows["episodes"].append(row)
         interrupted = f"{shown} was not built, its output/ folder is as it was"
-        build_it = partial(run_build, path, self.profile, self.jobs, self.progress, self.burn)
+        build_it = build_it or partial(
+            run_build, path, self.profile, self.jobs, self.progress, self.burn
+        )
         try:
             built = report.guard(partial(build_it, picked.project), interrupted)
         except EssayError as err:
@@ -200,4 +230,20 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
         "loudness": {name: m.as_dict() for name, m in built.loudness.items()},
         "warnings": [str(w) for w in built.checked.warnings],
         "files": [report.shown(f) for f in built.files],
+        "workers": _workers(built),
     }
+
+
+def _workers(built: Built) -> dict:
+    """Where the work went: the episode's own (checks, mix, files) and each segment's."""
+    where = built.ran_on
+    own = where.worker if where else "here"
+    out = {own: {"episode_seconds": round(where.seconds - where.waited, 2) if where else None,
+                 "segments": 0, "frames": 0, "seconds": 0.0}}  # fmt: skip
+    for s in built.segments:
+        if s.ran:
+            row = out.setdefault(s.ran.worker, {"segments": 0, "frames": 0, "seconds": 0.0})
+            row["segments"] += 1
+            row["frames"] += s.frames
+            row["seconds"] = round(row["seconds"] + s.ran.seconds, 2)
+    return out

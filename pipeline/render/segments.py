@@ -8,14 +8,16 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from pipeline.base.cache import SEGMENTS, Cache
+from pipeline.base.cache import SEGMENTS, Area, Cache
 from pipeline.base.errors import RenderError, shown
 from pipeline.base.progress import Progress
-from pipeline.base.runner import Runner
+from pipeline.base.runner import Runner, worker_name
 from pipeline.render.encode import encode_segment
 from pipeline.render.plan import SegmentJob
 from pipeline.render.rendition import Rendition
@@ -28,6 +30,7 @@ class SegmentResult:
     paths: tuple[Path, ...]  # one a rendition, in the job's order
     frames: int
     reused: bool  # nothing of it was encoded
+    ran: Ran | None = None  # where it was encoded, if it was
 
     @property
     def path(self) -> Path:
@@ -65,28 +68,82 @@ def render_segments(
     # Longest first, so the segment left to finish alone is the shortest; that last one
     # gets every core's thread, since it will end up with the machine to itself.
     unique.sort(key=lambda j: -j.frames)
-    stop = threading.Event()
-
-    def render(job: SegmentJob) -> None:
-        def on_frame() -> None:
-            if stop.is_set():
-                raise _Stopped
-            progress.frame(job)
-
-        threads = runner.cores if job is unique[-1] else max(1, runner.cores // workers)
-        made = missing[job.keys]
-        names = [_name(job.keys[k]) for k in made]
-        outs = lambda tmps: [(job.renditions[k], t) for k, t in zip(made, tmps, strict=True)]  # noqa: E731
-        area.put_files(names, lambda tmps: encode_segment(job, outs(tmps), threads, on_frame))
-        progress.done(job)
-
-    runner.map(render, unique, workers, on_failure=stop.set)  # the others stop at their next frame
+    watch = _Watch(progress)
+    tasks = [
+        Encode(j, area.folder, tuple(missing[j.keys]), _threads(j, unique, runner, workers), watch)
+        for j in unique
+    ]
+    ran = runner.spread(
+        encode, tasks, workers, on_failure=watch.stop.set,  # the others stop at their next frame
+        on_done=lambda task, _: progress.done(task.job),
+    )  # fmt: skip
+    where = {t.job.keys: r for t, r in zip(tasks, ran, strict=True)}
     return [
         SegmentResult(
-            j.name, j.section, tuple(area.path(_name(k)) for k in j.keys), j.frames, j not in todo
+            j.name,
+            j.section,
+            tuple(area.path(_name(k)) for k in j.keys),
+            j.frames,
+            j not in todo,
+            where.get(j.keys) if j in todo else None,
         )
         for j in jobs
     ]
+
+
+def _threads(job: SegmentJob, unique: list[SegmentJob], runner: Runner, workers: int) -> int:
+    return runner.cores if job is unique[-1] else max(1, runner.cores // workers)
+
+
+@dataclass(frozen=True)
+class Ran:
+    """Where a segment was encoded, and how long it took there."""
+
+    worker: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Encode:
+    """One segment to encode into the cache: plain values, so any worker sharing the project's
+    folder can do it."""
+
+    job: SegmentJob
+    folder: Path  # the cache's segments area
+    made: tuple[int, ...]  # the renditions it lacks, by index
+    threads: int
+    watch: _Watch
+
+
+def encode(task: Encode) -> Ran:
+    """Encode the renditions a segment lacks and put them in the cache, each whole or not at
+    all."""
+    job, area = task.job, Area(task.folder)
+    names = [_name(job.keys[k]) for k in task.made]
+    outs = lambda tmps: [(job.renditions[k], t) for k, t in zip(task.made, tmps, strict=True)]  # noqa: E731
+    on_frame = partial(task.watch.frame, job)
+    started = time.perf_counter()
+    area.put_files(names, lambda tmps: encode_segment(job, outs(tmps), task.threads, on_frame))
+    return Ran(worker_name(), round(time.perf_counter() - started, 3))
+
+
+class _Watch:
+    """The build's progress and its stop signal, for segments encoded in this process. A copy
+    sent to another process carries neither (neither can travel): there a segment runs to its
+    end, and is reported when it is done."""
+
+    def __init__(self, progress: Progress | None = None):
+        self.progress = progress
+        self.stop = threading.Event()
+
+    def __reduce__(self):
+        return (_Watch, ())
+
+    def frame(self, job: SegmentJob) -> None:
+        if self.stop.is_set():
+            raise _Stopped
+        if self.progress is not None:
+            self.progress.frame(job)
 
 
 def room_for(jobs: Sequence[SegmentJob], cache: Cache, output: Path) -> None:

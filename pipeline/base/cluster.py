@@ -1,0 +1,59 @@
+"""A Dask cluster as a Runner, for the work of one episode's task on one of its workers.
+
+`spread` sends its jobs to the cluster from that worker, and lets go of the worker's thread
+while they run (so the worker runs others' jobs meanwhile); everything else (decoding takes,
+the mix) runs here, on this worker, in threads as on any machine. Dask is imported only
+when a build is given a scheduler: `pip install -e ".[dask]"`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from pipeline.base.runner import Runner
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class ClusterRunner(Runner):
+    """`cores`: the threads this worker was given (its share of its machine)."""
+
+    def __init__(self, cores: int):
+        super().__init__(cores)
+        self.waited = 0.0  # seconds this episode's task spent waiting for spread work
+
+    def spread(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        workers: int | None = None,
+        on_failure: Callable[[], None] = lambda: None,
+        on_done: Callable[[T, R], None] = lambda item, result: None,
+    ) -> list[R]:
+        """fn over items on the cluster's workers (as many at once as they have threads;
+        `workers` is this machine's measure and does not apply). A worker lost mid-job: the
+        scheduler runs the job again elsewhere. The first failure cancels the rest."""
+        from distributed import as_completed, worker_client
+
+        items = list(items)
+        if not items:
+            return []
+        started = time.perf_counter()
+        with worker_client() as client:
+            futures = client.map(fn, items, pure=False)
+            at = {f.key: k for k, f in enumerate(futures)}
+            results: list = [None] * len(items)
+            try:
+                for future in as_completed(futures):
+                    k = at[future.key]
+                    results[k] = future.result()  # raises the job's own error
+                    on_done(items[k], results[k])
+            except BaseException:
+                on_failure()
+                client.cancel(futures)
+                raise
+        self.waited += time.perf_counter() - started
+        return results

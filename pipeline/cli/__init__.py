@@ -8,6 +8,7 @@ from pipeline.base.signals import stopping_cleanly
 from pipeline.cli import report
 from pipeline.cli.build import build
 from pipeline.cli.check import check
+from pipeline.cli.export import export_command
 from pipeline.cli.prune import prune_command
 from pipeline.cli.verify import verify_command
 
@@ -36,3 +37,4 @@ main.add_command(check)
 main.add_command(build)
 main.add_command(prune_command)
 main.add_command(verify_command)
+main.add_command(export_command)

@@ -173,6 +173,7 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
     """Say what was built; its row of the report."""
     t = built.checked.timeline
     report.warnings(built.checked.warnings)
+    report.on_scratch(path, built.checked.essay)
     rendered = [s.section for s in built.segments if not s.reused]
     click.echo(
         f"built {report.shown(path)} in {elapsed:.1f} s: {report.clock(t.duration)} of video, "

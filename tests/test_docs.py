@@ -33,6 +33,7 @@ SECTIONS = {
     st.MusicCue: "### A music cue",
     s.EpisodeNarration: "### `narration` (episode)",
     st.Defaults: "### `defaults`",
+    st.Scratch: "### `scratch`",
     st.Site: "### `site`",
     s.Poster: "### `poster`",
 }

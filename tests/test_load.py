@@ -87,9 +87,10 @@ def test_wrong_type_in_series_file_names_series_file(project: Project) -> None:
 
 
 def test_missing_required_key(project: Project) -> None:
-    edit(project, lambda d: d["sections"][0]["narration"].pop("audio"))
+    # (a missing `audio` is no mistake: the section is read by the scratch voice)
+    edit(project, lambda d: d["sections"][0]["narration"].pop("text"))
     p = only(problems(project.episode))
-    assert p.key == "sections[0].narration.audio"
+    assert p.key == "sections[0].narration.text"
     assert "missing" in p.message
     assert p.line == line_of(project.episode, "narration:")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.audio import take_cache
+from pipeline.audio import scratch, take_cache
 from pipeline.audio.sources import Unheard, hear
 from pipeline.base import ffmpeg
 from pipeline.base.cache import ANALYSIS, Area, Cache
@@ -50,6 +50,7 @@ class Take:
     levels: np.ndarray  # dBFS per envelope hop, for alignment
     room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
     doubts: tuple[Problem, ...] = ()  # about its file: only its first section's take says them
+    scratch: bool = False  # read by the synthetic voice, not recorded (audio/scratch.py)
 
     @property
     def duration(self) -> float:
@@ -77,10 +78,13 @@ def load_takes(essay: Essay, runner: Runner, cache: Cache) -> dict[str, Take]:
     little ahead of their use, and let go as soon as their sections are cut, so a long
     episode never holds every source at once; a file measured before is not decoded.
     """
-    by_file: dict[Path, list[Section]] = {}
-    for section in essay.sections:
-        by_file.setdefault(section.narration.audio, []).append(section)
-    area, takes, problems = cache.area(ANALYSIS), {}, []
+    voiced, problems = _voiced(essay, cache)
+    by_file: dict[Path | tuple[Path, str], list[Section]] = {}
+    for section in voiced:
+        # a scratch take is its section's alone, even where two say the same words
+        kept = (section.narration.audio, section.id) if section.narration.scratch else None
+        by_file.setdefault(kept or section.narration.audio, []).append(section)
+    area, takes = cache.area(ANALYSIS), {}
     names = {id(g): take_cache.group_key(essay, g) for g in by_file.values()}
     groups = [g for g in by_file.values() if not _recalled(area, names[id(g)], g, takes)]
     decoded = runner.stream(_decode, [g[0].narration for g in groups], ahead=_DECODERS)
@@ -92,7 +96,24 @@ def load_takes(essay: Essay, runner: Runner, cache: Cache) -> dict[str, Take]:
         del source  # let it go once cut
     if problems:
         raise EssayError(problems)
-    return takes
+    return {s.id: replace(takes[s.id], scratch=s.narration.scratch) for s in voiced}
+
+
+def _voiced(essay: Essay, cache: Cache) -> tuple[list[Section], list[Problem]]:
+    """The sections, each scratch one given its synthesised take (from the cache, or made
+    now): from here on it is measured and aligned as a recorded take is."""
+    sections, problems = [], []
+    for section in essay.sections:
+        narration = section.narration
+        if narration.scratch:
+            try:
+                made = scratch.voiced(narration.text, essay.settings.scratch, cache)
+            except scratch.VoiceError as err:
+                problems.append(narration.origin.problem(str(err)))
+                continue
+            section = replace(section, narration=replace(narration, audio=made.wav))
+        sections.append(section)
+    return sections, problems
 
 
 def _recalled(area: Area, name: str, sections: list[Section], takes: dict) -> bool:

@@ -31,9 +31,11 @@ from pipeline.base.signals import left_behind
 
 CACHE_DIR = ".essay-cache"
 # The areas: encoded video by content key; encoded sound and its loudness; facts measured
-# of music files, by file digest; what each output/ folder holds and the keys it was made of.
+# of music files, by file digest; what each output/ folder holds and the keys it was made of;
+# scratch narration, synthesised, by its text and voice.
 SEGMENTS, SOUND, ANALYSIS, DELIVERED = "segments", "sound", "analysis", "delivered"
-AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED)
+VOICE = "voice"
+AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED, VOICE)
 SCRATCH = "scratch"  # one folder per running build
 LOCKS = "locks"  # one file per episode, held by the build making it
 SEAL = ".seal"

@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.audio.encoded import encoded_sound
 from pipeline.audio.loudness import Loudness
 from pipeline.audio.music import MusicTrack, load_music
+from pipeline.audio.scratch import refused_on_scratch
 from pipeline.audio.takes import Take, load_takes
 from pipeline.base.allocator import return_big_blocks
 from pipeline.base.errors import EssayError, Problem
@@ -122,6 +123,9 @@ def _build(path, profile, workers, progress, burn_subtitles, project) -> Built:
     progress.stage("checking")
     checked = check(path, profile, project)
     essay, runner = checked.essay, project.runner
+    refused = None if chosen.scratch else refused_on_scratch(essay)
+    if refused:  # so no subscriber receives the synthetic voice by mistake
+        raise EssayError([refused])
     folder = project.root / "output" / chosen.folder(essay.meta.slug)
     scratch = project.cache.scratch(essay.meta.slug)
     renditions, products = _renditions(profile, essay), _products(profile, essay)

@@ -9,6 +9,7 @@ from pipeline.cli import report
 from pipeline.cli.build import build
 from pipeline.cli.check import check
 from pipeline.cli.export import export_command
+from pipeline.cli.new import new_command
 from pipeline.cli.prune import prune_command
 from pipeline.cli.verify import verify_command
 
@@ -33,6 +34,7 @@ def main() -> None:
     """Narrated video essays from a YAML script: video, subtitles, the audio edition."""
 
 
+main.add_command(new_command)
 main.add_command(check)
 main.add_command(build)
 main.add_command(prune_command)

@@ -204,6 +204,7 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
     t = built.checked.timeline
     report.warnings(built.checked.warnings)
     rendered = [s.name for s in built.segments if not s.reused]
+    report.on_scratch(path, built.checked.essay)
     click.echo(
         f"built {report.shown(path)} in {elapsed:.1f} s: {report.clock(t.duration)} of video, "
         f"{len(rendered)} of {len(built.segments)} shots and crossfades rendered "

@@ -42,6 +42,7 @@ def check(paths: Sequence[Path]) -> None:
             finally:  # what its check found damaged in the cache, whatever came of it
                 report.mended(picked.project.cache)
             report.warnings(checked.warnings)
+            report.on_scratch(path, checked.essay)
             click.echo(f"{report.shown(path)}: ok: {_summary(checked)}")
     for picked in selections:
         found = _series(picked)

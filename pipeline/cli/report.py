@@ -6,13 +6,16 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
 from pipeline.base.cache import Cache
 from pipeline.base.errors import Problem, RenderError, shown
 from pipeline.base.signals import Stopped, exit_status, name_of
+
+if TYPE_CHECKING:
+    from pipeline.script.model import Essay
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
@@ -70,6 +73,17 @@ def warnings(found: Iterable[Problem]) -> None:
     """Doubts that do not stop a build: take and script disagree, a cue reads too fast."""
     for problem in found:
         click.echo(str(problem), err=True)
+
+
+def on_scratch(path: Path, essay: Essay) -> None:
+    """Which sections the synthetic voice still reads, and whether a master build takes them."""
+    from pipeline.audio import scratch  # with the build, not with every command
+
+    if not essay.on_scratch:
+        return
+    allowed = "allowed by allow_scratch" if essay.allow_scratch else (
+        f"a master build refuses them: {scratch.FIX}")  # fmt: skip
+    click.echo(f"{shown(path)}: {scratch.on_scratch_line(essay.on_scratch)} ({allowed})")
 
 
 def mended(cache: Cache) -> list[str]:

@@ -35,6 +35,7 @@ class BuildProfile:
     sound: SoundSpec
     products: tuple[Product, ...]  # besides a video file a rendition
     folder_suffix: str  # output/<slug><suffix>/
+    scratch: bool = False  # may carry scratch narration (else only with allow_scratch)
 
     def folder(self, slug: str) -> str:
         return f"{slug}{self.folder_suffix}"
@@ -79,5 +80,6 @@ DRAFT = BuildProfile(
         page.EPISODE_PAGE,
     ),
     "-draft",
+    scratch=True,  # a look before the takes exist
 )
 PROFILES = {p.name: p for p in (MASTER, DRAFT)}

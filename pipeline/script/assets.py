@@ -14,6 +14,7 @@ from PIL import Image
 
 from pipeline.base.errors import shown
 from pipeline.base.runner import Runner
+from pipeline.script.schema import SCRATCH
 from pipeline.script.source import KeyPath
 
 AUDIO_TYPES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
@@ -93,7 +94,7 @@ class Assets:
         """Report problems with every asset path in raw (unvalidated) data."""
         if isinstance(data, dict):
             for key, value in data.items():
-                if key in _FILE_KEYS and isinstance(value, str):
+                if key in _FILE_KEYS and isinstance(value, str) and value != SCRATCH:
                     self.file(value, (*path, key), ())
                 else:
                     self.check_all(value, (*path, key))

@@ -7,11 +7,11 @@ Every later stage reads only these values. Items a later stage may still find fa
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.base.errors import Problem
-from pipeline.script.settings import Audio, Move, Music, Pacing, Site, Subtitles, Video
+from pipeline.script.settings import Audio, Move, Music, Pacing, Scratch, Site, Subtitles, Video
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,13 @@ Visual = Still | Card
 @dataclass(frozen=True)
 class Narration:
     text: str
-    audio: Path
+    audio: Path  # the take; for a scratch section, none yet (audio/scratch.py makes it)
     start: float | None  # seconds into the file where its take begins; None: find it
     end: float | None  # where it ends; None: at the end of the file
     origin: Origin  # of the file's key
     offsets: Origin  # of the section's `start` key
     script: Origin  # of the section's `text` key
+    scratch: bool = False  # no recorded take: the synthetic voice reads `text`
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Settings:
     templates: Path  # the folder of card templates
     renditions: tuple[int, ...] = ()  # heights of the video delivered, tallest first
     site: Site | None = None  # where the series is published
+    scratch: Scratch = field(default_factory=Scratch)  # the voice of sections without a take
 
 
 @dataclass(frozen=True)
@@ -139,3 +141,9 @@ class Essay:
     sections: tuple[Section, ...]
     music: tuple[MusicPart, ...]
     poster: Poster | None = None  # None: the title card
+    allow_scratch: bool = False  # a master build may deliver scratch narration
+
+    @property
+    def on_scratch(self) -> tuple[str, ...]:
+        """The ids of the sections still read by the synthetic voice."""
+        return tuple(s.id for s in self.sections if s.narration.scratch)

@@ -89,7 +89,9 @@ class Normaliser:
             raise EssayError(self.problems)
         settings = _settings(doc, fonts, templates, self.root)
         meta = _meta(self.path, doc)
-        return m.Essay(self.path, self.root, meta, settings, sections, music, poster)
+        return m.Essay(
+            self.path, self.root, meta, settings, sections, music, poster, doc.allow_scratch
+        )
 
     def check_unique_ids(self, doc: s.EpisodeDoc) -> None:
         first: dict[str, int] = {}
@@ -123,14 +125,10 @@ class Normaliser:
         here: KeyPath = ("sections", i, "narration")
         spec = doc.sections[i].narration
         shared = doc.narration.take if doc.narration else None
+        if spec.audio == s.SCRATCH or (spec.audio is None and shared is None):
+            return self.scratch(spec, here, self.text(spec.text, (*here, "text"), context))
         raw = spec.audio or shared
         key = (*here, "audio") if spec.audio or not shared else ("narration", "take")
-        if raw is None:
-            self.report(
-                (*here, "audio"),
-                "required key is missing; add the section's take, "
-                "or give the episode one `narration: {take: ...}`",
-            )
         start = spec.start if spec.start is not None else (0.0 if raw != shared else None)
         end = spec.end
         following = doc.sections[i + 1].narration if i + 1 < len(doc.sections) else None
@@ -145,6 +143,26 @@ class Normaliser:
             origin=self.origin(key),
             offsets=self.origin((*here, "start")),
             script=self.origin((*here, "text")),
+        )
+
+    def scratch(self, spec: s.Narration, here: KeyPath, text: str) -> m.Narration:
+        """A section without a recorded take: the synthetic voice reads its text whole."""
+        for name in ("start", "end"):
+            if getattr(spec, name) is not None:
+                self.report(
+                    (*here, name),
+                    f"a section on scratch narration has no take to {name} in; remove "
+                    f"`{name}`, or give the section its recorded `audio`",
+                )
+        return m.Narration(
+            text=text,
+            audio=Path(),
+            start=0.0,
+            end=None,
+            origin=self.origin((*here, "audio")),
+            offsets=self.origin((*here, "start")),
+            script=self.origin((*here, "text")),
+            scratch=True,
         )
 
     def music(self, doc: s.EpisodeDoc) -> tuple[m.MusicPart, ...]:
@@ -262,6 +280,7 @@ def _settings(
         templates=templates.folder if templates else root,
         renditions=tuple(h for h in doc.renditions if h <= doc.video.height),
         site=doc.site,
+        scratch=doc.scratch,
     )
 
 

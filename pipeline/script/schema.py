@@ -26,7 +26,8 @@ class Narration(Model):
     text: str = Field(min_length=1, description="The script of the section, as spoken.")
     audio: str | None = Field(
         None,
-        description="The recorded take (wav, mp3, m4a, flac, ogg); default: the episode's take.",
+        description="The recorded take (wav, mp3, m4a, flac, ogg), or `scratch` for the "
+        "synthetic voice; default: the episode's take, else scratch.",
     )
     start: float | None = Field(None, ge=0, description="Where the section starts in its take, s.")
     end: float | None = Field(None, ge=0, description="Where it ends in its take, seconds.")
@@ -36,6 +37,9 @@ class Narration(Model):
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ValueError("narration end must come after its start")
         return self
+
+
+SCRATCH = "scratch"  # `audio: scratch`: the synthetic voice reads the section
 
 
 class EpisodeNarration(Model):
@@ -128,4 +132,7 @@ class EpisodeDoc(SeriesDoc):
         None,
         min_length=1,
         description="The feed's id for the episode, if it must be kept through a renumbering.",
+    )
+    allow_scratch: bool = Field(
+        False, description="Let a master build deliver sections on scratch narration."
     )

@@ -5,8 +5,11 @@ step.
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
@@ -126,6 +129,44 @@ class Audio(Model):
         True, description="Fill pauses with the take's own room tone (false: digital silence)."
     )
     fade: float = Field(0.01, ge=0.005, le=0.02, description="Fade at every join, seconds.")
+
+
+class Scratch(Model):
+    """The synthetic voice (espeak-ng) that reads sections without a recorded take."""
+
+    voice: str = Field(
+        "en-us", description="An espeak-ng voice: a language, and a variant after a +."
+    )
+    rate: int = Field(150, ge=80, le=450, description="Words a minute.")
+    pitch: int = Field(45, ge=0, le=99, description="Base pitch, 0 (low) to 99 (high).")
+
+    @field_validator("voice")
+    @classmethod
+    def _voice(cls, v: str) -> str:
+        language, _, variant = v.lower().partition("+")
+        languages, variants = espeak_voices()
+        if language not in languages:
+            close = difflib.get_close_matches(language, sorted(languages), n=3)
+            hint = ", ".join(close) if close else "en-us, en-gb, fr, de"
+            raise ValueError(f"espeak-ng has no voice '{language}'; use one like {hint}")
+        if variant and variant not in variants:
+            raise ValueError(
+                f"espeak-ng has no variant '{variant}'; use one like m3, f2, or leave out the +"
+            )
+        return v.lower()
+
+
+@cache
+def espeak_voices() -> tuple[frozenset[str], frozenset[str]]:
+    """The languages and the variants espeak-ng's voice data holds (lowercase): a language is
+    a file under lang/, a variant one under voices/!v, as espeak_SetVoiceByName finds them.
+    Read from the data espeakng-loader ships, so a name is checked with the YAML."""
+    import espeakng_loader
+
+    data = Path(espeakng_loader.get_data_path())
+    languages = frozenset(f.name.lower() for f in (data / "lang").rglob("*") if f.is_file())
+    variants = frozenset(f.name.lower() for f in (data / "voices" / "!v").iterdir())
+    return languages, variants
 
 
 class MusicClip(Model):
@@ -283,6 +324,9 @@ class SeriesDoc(Model):
     audio: Audio = Field(default_factory=Audio)
     music: Music = Field(default_factory=Music)
     defaults: Defaults = Field(default_factory=Defaults)
+    scratch: Scratch = Field(
+        default_factory=Scratch, description="The voice of sections without a recorded take."
+    )
     fonts: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_FONTS),
         description="Font files by the name templates use for them.",

@@ -10,6 +10,7 @@ from pipeline.cli.build import build
 from pipeline.cli.check import check
 from pipeline.cli.prune import prune_command
 from pipeline.cli.verify import verify_command
+from pipeline.cli.watch import watch
 
 
 class _Essay(click.Group):
@@ -36,3 +37,4 @@ main.add_command(check)
 main.add_command(build)
 main.add_command(prune_command)
 main.add_command(verify_command)
+main.add_command(watch)

@@ -25,9 +25,12 @@ from pipeline.script.model import Essay, Still
 from pipeline.script.project import ESSAYS, Project
 
 KEPT = "the page shows the last good build"
-# watchfiles yields a batch once the files have been quiet this long (ms): an editor's
-# atomic save (a temporary, then a rename) or a burst of saves comes as one change.
-QUIET_MS = 60
+# A change is told once the files have been quiet this long (ms): an editor's atomic save
+# (a temporary, then a rename) or a burst of saves is one change. watchfiles' own wait
+# (its step) is not enough alone: it counts changed files, not writes, so a burst of
+# writes to one file looks quiet after its first.
+QUIET_MS = 120
+_STEP_MS = 40
 # An editor's or a copy's temporaries beside the files: never a change of their own.
 _TEMPORARY = (".swp", ".swx", ".tmp", ".part", ".crdownload", "~")
 
@@ -134,6 +137,7 @@ class _Loop:
         self.last: _Looks | None = None
         self.essay: Essay | None = None
         self.watcher = _Watcher(self.changed)
+        self.essay = _loaded(project, path)  # so the first build watches what it reads
         self._follow()
 
     def changed(self, paths: set[Path]) -> None:
@@ -208,6 +212,13 @@ class _Loop:
         self.watcher.follow(*_watched(self.project, self.path, self.essay))
 
 
+def _loaded(project: Project, path: Path) -> Essay | None:
+    try:
+        return project.load(path)
+    except EssayError:  # the first build says why
+        return None
+
+
 @dataclass(frozen=True)
 class _Looks:
     """What each section shows and says, by id, and where it starts: a rebuild reloads the
@@ -261,13 +272,15 @@ def _watched(
     episode has loaded once, anything in the project's assets/."""
     essays = (project.root / ESSAYS).resolve()
     named = {path.resolve(), project.series_file.resolve()}
+    assets = [a for a in [(project.root / "assets").resolve()] if a.is_dir()]
     if essay is None:
-        trees = [t for t in [project.root / "assets"] if t.is_dir()]
-        files: set[Path] = set()
+        trees, files = assets, set()
     else:
         trees = [essay.settings.templates.resolve()]
         files = _media(essay) | {f.resolve() for f in essay.settings.fonts}
-    folders = {essays, *trees, *(f.parent for f in files)}
+    # assets/ is watched whatever the episode names, so that the folders rarely change: a
+    # watcher moved to others misses what is saved while it starts
+    folders = {essays, *assets, *trees, *(f.parent for f in files)}
     folders = {f for f in folders if f.is_dir()}
     outer = frozenset(f for f in folders if not any(f.is_relative_to(o) for o in folders - {f}))
 
@@ -292,30 +305,44 @@ class _Watcher:
 
     def follow(self, folders: frozenset[Path], counts: Callable[[Path], bool]) -> None:
         self.counts = counts
-        if folders != self.folders or self.thread is None or not self.thread.is_alive():
-            self.close()
-            self.folders, self.stop = folders, threading.Event()
-            self.thread = threading.Thread(target=self._run, name="watch", daemon=True)
-            self.thread.start()
+        running = self.thread is not None and self.thread.is_alive()
+        if folders == self.folders and running:
+            return
+        # the new one starts before the old one stops, so that little falls between them
+        old = self.stop, self.thread
+        self.folders, self.stop = folders, threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(folders, self.stop), daemon=True)
+        self.thread.start()
+        _close(*old)
 
-    def _run(self) -> None:
+    def _run(self, folders: frozenset[Path], stop: threading.Event) -> None:
+        pending: set[Path] = set()
         try:
             for batch in watchfiles.watch(
-                *sorted(self.folders), watch_filter=lambda _, p: self.counts(Path(p)),
-                step=QUIET_MS, stop_event=self.stop, raise_interrupt=False,
+                *sorted(folders), watch_filter=lambda _, p: self.counts(Path(p)),
+                step=_STEP_MS, rust_timeout=QUIET_MS, yield_on_timeout=True, stop_event=stop,
+                raise_interrupt=False,
             ):  # fmt: skip
-                self.changed({Path(p) for _, p in batch})
+                if batch:  # more to come, perhaps: told once QUIET_MS pass without any
+                    pending |= {Path(p) for _, p in batch}
+                elif pending:
+                    self.changed(pending)
+                    pending = set()
         except (OSError, RuntimeError):  # a folder went away: the next build looks again
             self.changed(set())
 
     def close(self) -> None:
-        self.stop.set()
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
+        _close(self.stop, self.thread)
+        self.thread = None
 
     def __enter__(self) -> _Watcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _close(stop: threading.Event, thread: threading.Thread | None) -> None:
+    stop.set()
+    if thread is not None:
+        thread.join()

@@ -201,7 +201,10 @@ class _Loop:
         warnings = tuple(str(w) for w in built.checked.warnings)
         warnings += tuple(self.project.cache.damaged())
         version = self.preview.state.version + 1
-        self.preview.update(version=version, state="ready", problems=(), warnings=warnings, at=at)
+        self.preview.update(
+            version=version, state="ready", problems=(), warnings=warnings, at=at,
+            took=round(seconds, 3),
+        )  # fmt: skip
         self.terminal.rebuilt(
             Rebuilt(seconds, built.frames_encoded, warnings, at, version == 1), self.url
         )

@@ -31,6 +31,7 @@ class State:
     at: float | None = None  # seconds: where the last build's first change is
     builds: int = 0  # started, cancelled ones too
     cancelled: int = 0  # builds a newer save cut short
+    took: float | None = None  # seconds the last build that replaced the preview took
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -210,6 +210,7 @@ def test_the_page_reloads_with_the_new_text_and_shows_problems(watching) -> None
         assert "YAML syntax error" in banner.inner_text()
         assert "seen in the page" in page.locator(".transcript").inner_text()
         browser.close()
+    print(f"the page showed the edit {seen:.2f} s after the save")  # pytest -rP shows it
     assert seen <= 2 * SOON  # the reload and the page's load, on top of the build
 
 

@@ -15,6 +15,7 @@ from pipeline.base.errors import Problem
 from pipeline.base.progress import Job, Progress
 from pipeline.cli import report
 from pipeline.cli.progress import BarProgress
+from pipeline.script.project import EPISODE_TYPES, ESSAYS
 from pipeline.script.selection import select
 
 if TYPE_CHECKING:
@@ -58,14 +59,21 @@ def watch(path: Path, port: int, quiet: bool) -> None:
 def _episode(path: Path):
     """The project of the one episode named, or one line and exit status 2."""
     selections, problems = select([path])
-    if not problems and not path.is_file():
+    if not problems and not path.exists():
         problems = [Problem(path, None, None, "", f"no such file; {ONE}")]
-    elif not problems and (selections[0].series_named or len(selections[0].episodes) != 1):
+    elif not problems and not _in_essays(path, selections[0].project):
         problems = [Problem(path, None, None, "", f"not an episode; {ONE}")]
     if problems:
         report.problems(problems, "nothing to watch")
         sys.exit(report.EXIT_INVALID)
     return selections[0]
+
+
+def _in_essays(path: Path, project) -> bool:
+    """essays/<slug>.yaml (or .yml), not the series file."""
+    essays = (project.root / ESSAYS).resolve()
+    inside = path.is_file() and path.resolve().parent == essays
+    return inside and path.suffix in EPISODE_TYPES and not project.is_series_file(path)
 
 
 class _Terminal:

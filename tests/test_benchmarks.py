@@ -52,3 +52,15 @@ def test_mix_benchmark_runs(tmp_path) -> None:
 def test_alignment_benchmark_runs(tmp_path) -> None:
     proc = run("alignment.py", "--json", str(tmp_path / "a.json"))
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+@pytest.mark.slow  # about 20 s: a real `essay watch` over one 8 s section
+def test_watch_benchmark_quick(tmp_path) -> None:
+    out = tmp_path / "watch.json"
+    proc = run("watch.py", "--quick", "--rounds", "1", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    (text,), (still,) = figures["text_edit"], figures["still_swapped"]
+    assert 0 < text["build"] <= text["seconds"] and 0 < still["build"] <= still["seconds"]
+    assert figures["builds"] == 2  # one a save
+    assert "text edit -> visible" in proc.stdout and "still swapped -> visible" in proc.stdout

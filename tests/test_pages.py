@@ -12,9 +12,7 @@ import copy
 import dataclasses
 import functools
 import html
-import http.server
 import os
-import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +25,7 @@ from conftest import make_project
 from pipeline.build import build
 from pipeline.build.series import publish_series
 from pipeline.publish.facts import FACTS, EpisodeFacts
+from pipeline.publish.serve import Served, Server
 from pipeline.publish.site import SiteTemplates
 from pipeline.publish.times import clock
 from pipeline.script.project import Project
@@ -101,59 +100,6 @@ def output(tmp_path_factory) -> Path:
 
 def facts(output: Path, slug: str) -> EpisodeFacts:
     return EpisodeFacts.read(output / slug / f"{slug}{FACTS}")
-
-
-class Served(http.server.SimpleHTTPRequestHandler):
-    """A web server as a subscriber's host is one: it answers byte ranges (without them a
-    browser cannot seek a video it has not downloaded), and says nothing."""
-
-    remaining: int | None = None  # of the range being sent
-
-    def log_message(self, format, *args) -> None:
-        pass
-
-    def send_head(self):
-        self.remaining = None
-        span = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
-        path = Path(self.translate_path(self.path))
-        if not span or not path.is_file() or span.groups() == ("", ""):
-            return super().send_head()
-        size = path.stat().st_size
-        first, last = span.groups()
-        if first:
-            start, end = int(first), min(int(last) if last else size - 1, size - 1)
-        else:  # the last N bytes
-            start, end = max(size - int(last), 0), size - 1
-        if start > end:
-            self.send_error(416)
-            return None
-        file = path.open("rb")
-        file.seek(start)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
-        self.remaining = end - start + 1
-        return file
-
-    def copyfile(self, source, outputfile) -> None:
-        if self.remaining is None:
-            return super().copyfile(source, outputfile)
-        while self.remaining > 0:
-            chunk = source.read(min(self.remaining, 64 * 1024))
-            if not chunk:
-                break
-            outputfile.write(chunk)
-            self.remaining -= len(chunk)
-
-
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        pass  # a browser hangs up on a video it has enough of: not news
 
 
 @pytest.fixture(scope="module")

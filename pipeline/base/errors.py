@@ -48,6 +48,31 @@ class RenderError(Exception):
     """A tool the pipeline runs (ffmpeg, the rasteriser) failed on input that validated."""
 
 
+def problem_lines(found: Iterable[Problem], what: str | None = None) -> list[str]:
+    """Problems as the user is told them, a line each, and a last line counting them and
+    saying `what` came of it: the same in the terminal and in the preview page."""
+    lines = [str(p) for p in found]
+    said = f"{plural(len(lines), 'problem')} found"
+    return [*lines, f"{said}; {what}" if what else said]
+
+
+def describe(err: OSError) -> str:
+    """`path: reason`; a copy's gathered failures are told as one by `writing`."""
+    reason = (err.strerror or str(err)).lower()
+    if err.filename is None:
+        return reason
+    return f"{shown(Path(os.fsdecode(err.filename)))}: {reason}"
+
+
+def reason(err: RenderError | OSError) -> str:
+    """What a failed tool or an unwritable file says: one line."""
+    return describe(err) if isinstance(err, OSError) else str(err)
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
 def _order(p: Problem) -> tuple:
     return (str(p.file or ""), p.line or 0, p.col or 0, p.key)
 

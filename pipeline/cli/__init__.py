@@ -12,6 +12,7 @@ from pipeline.cli.export import export_command
 from pipeline.cli.new import new_command
 from pipeline.cli.prune import prune_command
 from pipeline.cli.verify import verify_command
+from pipeline.cli.watch import watch
 
 
 class _Essay(click.Group):
@@ -40,3 +41,4 @@ main.add_command(build)
 main.add_command(prune_command)
 main.add_command(verify_command)
 main.add_command(export_command)
+main.add_command(watch)

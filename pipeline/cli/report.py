@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -11,7 +10,12 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import click
 
 from pipeline.base.cache import Cache
-from pipeline.base.errors import Problem, RenderError, shown
+
+# What a problem or a failure says is base.errors', so the preview page says it the same
+# way; describe, plural and reason are the command line's too (report.plural, ...).
+from pipeline.base.errors import Problem, RenderError, problem_lines, reason, shown
+from pipeline.base.errors import describe as describe
+from pipeline.base.errors import plural as plural
 from pipeline.base.signals import Stopped, exit_status, name_of
 
 if TYPE_CHECKING:
@@ -44,29 +48,14 @@ def unwritable(err: OSError) -> NoReturn:
     sys.exit(EXIT_FAILED)
 
 
-def describe(err: OSError) -> str:
-    """`path: reason`; a copy's gathered failures are told as one by base.errors.writing."""
-    reason = (err.strerror or str(err)).lower()
-    if err.filename is None:
-        return reason
-    return f"{shown(Path(os.fsdecode(err.filename)))}: {reason}"
-
-
 def failed(err: RenderError | OSError, episode: Path | None = None) -> None:
     said = reason(err)
     click.echo(f"{shown(episode)}: error: {said}" if episode else f"error: {said}", err=True)
 
 
-def reason(err: RenderError | OSError) -> str:
-    return describe(err) if isinstance(err, OSError) else str(err)
-
-
 def problems(found: Iterable[Problem], what: str | None = None) -> None:
-    found = list(found)
-    for problem in found:
-        click.echo(str(problem), err=True)
-    said = f"{plural(len(found), 'problem')} found"
-    click.echo(f"{said}; {what}" if what else said, err=True)
+    for line in problem_lines(found, what):
+        click.echo(line, err=True)
 
 
 def warnings(found: Iterable[Problem]) -> None:
@@ -100,7 +89,3 @@ def mended(cache: Cache) -> list[str]:
 def clock(seconds: float) -> str:
     m, s = divmod(round(seconds), 60)
     return f"{m}:{s:02d}"
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else many or noun + 's'}"

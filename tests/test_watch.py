@@ -1,0 +1,248 @@
+"""`essay watch` as the author runs it: a real process on a free port over the tiny project,
+edited on disk as an editor saves, its preview read over HTTP (and in Chromium, where there
+is one). One process serves the module's tests in order; the last one stops it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import make_project, write_still
+
+from pipeline.base.cache import SEAL, SEGMENTS
+from pipeline.base.progress import Progress
+from pipeline.build import build
+from pipeline.build.watch import Superseded, _Cancellable
+from pipeline.script.project import Project
+
+CHROMIUM = Path(os.environ.get("ESSAY_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+SOON = 1.0  # seconds from a save to the new version served: the author's target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Watching:
+    """The process, its address, and the project it watches."""
+
+    def __init__(self, root: Path, port: int):
+        self.root, self.port = root, port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.episode = root / "essays" / "tiny.yaml"
+        cmd = [sys.executable, "-m", "pipeline", "watch", "essays/tiny.yaml", "--port", str(port)]
+        self.proc = subprocess.Popen(
+            cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=5) as answer:
+            return answer.read().decode()
+
+    def state(self) -> dict:
+        return json.loads(self.get("_essay/version"))
+
+    def until(self, test, timeout: float = 30.0) -> dict:
+        """Poll the version endpoint until `test(state)`; the state it passed with."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            assert self.proc.poll() is None, self.proc.communicate()
+            try:
+                state = self.state()
+            except OSError:  # not listening yet
+                state = None
+            if state and test(state):
+                return state
+            time.sleep(0.01)
+        raise AssertionError(f"not within {timeout} s; last state {state}")
+
+    def doc(self) -> dict:
+        return yaml.safe_load(self.episode.read_text())
+
+    def save(self, doc: dict) -> float:
+        """Save as an editor does (a temporary, then a rename); when it was saved."""
+        tmp = self.episode.with_name(".tiny.yaml.tmp")
+        tmp.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        tmp.replace(self.episode)
+        return time.monotonic()
+
+    def said(self, text: str) -> float:
+        """Save the second section's narration as `text`."""
+        doc = self.doc()
+        doc["sections"][1]["narration"]["text"] = text
+        return self.save(doc)
+
+
+@pytest.fixture(scope="module")
+def watching(tmp_path_factory) -> Watching:
+    root = tmp_path_factory.mktemp("watch") / "proj"
+    make_project(root)
+    seen = Watching(root, free_port())
+    seen.until(lambda s: s["version"] == 1 and s["state"] == "ready", timeout=60)
+    yield seen
+    if seen.proc.poll() is None:
+        seen.proc.kill()
+        seen.proc.communicate()
+
+
+def ready_after(version: int):
+    return lambda s: s["version"] > version and s["state"] == "ready"
+
+
+def test_a_text_edit_is_served_within_a_second(watching: Watching) -> None:
+    before = watching.state()
+    saved = watching.said("The second section, said again, talks about how it ends.")
+    state = watching.until(ready_after(before["version"]))
+    assert time.monotonic() - saved <= SOON
+    assert "said again, talks about how it ends." in watching.get("tiny.vtt")
+    # The page reloads at the section edited: the second starts after the first's take.
+    assert 2.0 < state["at"] < 4.0
+    assert state["problems"] == [] and state["builds"] == before["builds"] + 1
+
+
+def test_the_page_is_served_with_the_live_script_and_the_video_seeks(watching) -> None:
+    page = watching.get("")
+    assert 'id="essay-live"' in page and "/_essay/events" in page
+    assert "essay-live" not in (watching.root / "output/tiny-draft/index.html").read_text()
+    ask = urllib.request.Request(watching.url + "tiny.mp4", headers={"Range": "bytes=100-199"})
+    with urllib.request.urlopen(ask, timeout=5) as answer:
+        assert answer.status == 206 and len(answer.read()) == 100
+        assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_a_broken_save_shows_its_problem_and_keeps_the_last_good_preview(watching) -> None:
+    good = watching.get("tiny.vtt")
+    before = watching.state()
+    watching.episode.write_text(watching.episode.read_text() + "\nsections: [oops\n")
+    state = watching.until(lambda s: s["state"] == "problems")
+    assert state["version"] == before["version"]
+    assert "YAML syntax error" in state["problems"][0]
+    assert state["problems"][0].startswith("essays/tiny.yaml:")
+    assert state["problems"][-1] == "1 problem found; the page shows the last good build"
+    assert watching.get("tiny.vtt") == good
+    assert "said again" in watching.get("")
+    doc = yaml.safe_load(watching.episode.read_text().rsplit("\nsections: [oops", 1)[0])
+    watching.save(doc)
+    watching.until(lambda s: s["state"] == "ready" and not s["problems"])
+
+
+def test_an_atomic_save_and_a_burst_of_saves_are_one_build_each(watching) -> None:
+    before = watching.state()
+    watching.said("The second section, saved once, talks about how it ends.")
+    after = watching.until(ready_after(before["version"]))
+    assert after["builds"] == before["builds"] + 1
+    doc = watching.doc()
+    for k in range(5):  # an editor that writes a file in several goes
+        doc["sections"][1]["narration"]["text"] = f"The second section, in burst {k}, ends."
+        watching.episode.write_text(yaml.safe_dump(doc, sort_keys=False))
+        time.sleep(0.01)
+    last = watching.until(ready_after(after["version"]))
+    time.sleep(0.3)  # a second build, if there were one, would have started by now
+    assert watching.state()["builds"] == last["builds"] == after["builds"] + 1
+    assert "in burst 4, ends." in watching.get("tiny.vtt")
+
+
+def test_saves_during_a_render_cancel_it_and_the_last_one_is_served(watching) -> None:
+    before = watching.state()
+    stills = [
+        write_still(watching.root / f"assets/t/new{k}.jpg", seed=10 + k).relative_to(watching.root)
+        for k in range(3)
+    ]
+    doc = watching.doc()
+    for k, still in enumerate(stills):  # each save asks for both sections to render again
+        doc["sections"][0]["visuals"][1]["still"] = str(still)
+        doc["sections"][1]["visuals"][0]["still"] = str(still)
+        doc["sections"][1]["narration"]["text"] = f"The second section, at save {k}, ends."
+        watching.save(doc)
+        if k < 2:
+            watching.until(lambda s, k=k: s["builds"] == before["builds"] + k + 1)
+            time.sleep(0.15)  # into its render
+    state = watching.until(lambda s: s["state"] == "ready" and s["version"] > before["version"])
+    assert state["cancelled"] >= before["cancelled"] + 1
+    assert "at save 2, ends." in watching.get("tiny.vtt")
+    assert state["version"] == before["version"] + 1  # the cancelled builds replaced nothing
+    cache = watching.root / ".essay-cache" / SEGMENTS
+    names = [p.name for p in cache.iterdir()]
+    assert not [n for n in names if n.startswith(".")]  # nothing half-made left
+    assert all(f"{n}{SEAL}" in names for n in names if not n.endswith(SEAL))
+
+
+def test_a_port_in_use_is_one_line(watching) -> None:
+    cmd = [sys.executable, "-m", "pipeline", "watch", "essays/tiny.yaml"]
+    done = subprocess.run(
+        [*cmd, "--port", str(watching.port)], cwd=watching.root, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert done.stderr == f"error: port {watching.port} is in use; choose another with --port\n"
+
+
+def test_the_page_reloads_with_the_new_text_and_shows_problems(watching) -> None:
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    if not CHROMIUM.is_file():
+        pytest.skip(f"the page part needs a Chromium at {CHROMIUM} (or ESSAY_CHROMIUM)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        page.goto(watching.url)
+        page.wait_for_function("document.getElementById('player').readyState >= 1")
+        page.wait_for_timeout(200)  # the event stream connected
+        saved = watching.said("The second section, seen in the page, ends.")
+        page.wait_for_function(
+            "document.querySelector('.transcript').textContent.includes('seen in the page')"
+        )
+        seen = time.monotonic() - saved
+        assert page.evaluate("location.hash").startswith("#t=2.")
+        watching.episode.write_text(watching.episode.read_text() + "\nsections: [oops\n")
+        banner = page.locator("#essay-problems")
+        banner.wait_for(state="visible")
+        assert "YAML syntax error" in banner.inner_text()
+        assert "seen in the page" in page.locator(".transcript").inner_text()
+        browser.close()
+    print(f"the page showed the edit {seen:.2f} s after the save")  # pytest -rP shows it
+    assert seen <= 2 * SOON  # the reload and the page's load, on top of the build
+
+
+def test_sigint_stops_it_with_one_line(watching) -> None:
+    watching.proc.send_signal(signal.SIGINT)
+    out, err = watching.proc.communicate(timeout=10)
+    assert watching.proc.returncode == 130
+    assert err.splitlines()[-1] == "interrupted; the preview is stopped"
+    assert "Traceback" not in err + out
+    with pytest.raises(ConnectionRefusedError), socket.create_connection(
+        ("127.0.0.1", watching.port), timeout=2
+    ):
+        pass
+
+
+def test_a_newer_save_stops_a_build_between_frames_and_the_cache_stays_whole(project) -> None:
+    """In-process: the build's progress raises at the 20th frame, as a save would make it."""
+    frames = []
+
+    def stale() -> bool:
+        return len(frames) > 20
+
+    class Counting(Progress):
+        def frame(self, job) -> None:
+            frames.append(job)
+
+    opened = Project.containing(project.episode)
+    with pytest.raises(Superseded):
+        build(project.episode, "draft", progress=_Cancellable(Counting(), stale), project=opened)
+    cache = project.root / ".essay-cache"
+    assert not [p for p in (cache / SEGMENTS).iterdir() if p.name.startswith(".")]
+    assert not list((cache / "scratch").iterdir())
+    assert not (project.root / "output" / "tiny-draft").exists()
+    built = build(project.episode, "draft", project=opened)
+    assert built.frames_encoded > 0

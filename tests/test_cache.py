@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -52,9 +53,9 @@ def entries(area: Path) -> set[str]:
 
 
 def test_prune_keeps_what_the_last_build_used(project: Project) -> None:
-    build(project.episode)
+    first = build(project.episode)
     write_still(project.root / "assets/t/s1.jpg", seed=9)  # section two's picture changes
-    build(project.episode)  # its old segment is no longer used
+    swapped = build(project.episode)  # the old segments of the shots that show it are unused
     cache = project.root / ".essay-cache"
     age(cache, 40)
     again = build(project.episode)  # uses (and so touches) what the episode needs now
@@ -63,7 +64,8 @@ def test_prune_keeps_what_the_last_build_used(project: Project) -> None:
     done = prune(Cache(cache), older_than=30 * DAY)
     after = entries(cache / "segments")
     assert done.removed >= 1 and done.freed > 0
-    assert len(before - after) == 1  # the stale segment, and only it
+    stale = {s.path.name for s in first.segments} - {s.path.name for s in swapped.segments}
+    assert len(stale) == 3 and before - after == stale  # the still's shot and its crossfades
     assert {s.path.name for s in again.segments} <= after
     rebuilt = build(project.episode)
     assert rebuilt.frames_encoded == 0 and rebuilt.audio_reused
@@ -84,7 +86,8 @@ def test_what_killed_builds_left_is_swept_and_a_running_builds_kept(tmp_path: Pa
     segments, scratch = tmp_path / "segments", tmp_path / "scratch"
     for folder in (segments, scratch):
         folder.mkdir(parents=True)
-    left = segments / f".~{dead}~1~k.mp4"  # a killed build's, however young
+    here = socket.gethostname()
+    left = segments / f".~{dead}@{here}~1~k.mp4"  # a killed build's, however young
     left.write_bytes(b"x" * 10)
     (scratch / f".~{dead}~tiny-abc").mkdir()
     alive = segments / f".~{os.getppid()}~2~j.mp4"  # a running build's
@@ -92,9 +95,11 @@ def test_what_killed_builds_left_is_swept_and_a_running_builds_kept(tmp_path: Pa
     old = segments / ".j.123.789.tmp.mp4"  # an older version's, by age
     old.write_bytes(b"x")
     age(tmp_path, 2)
+    elsewhere = segments / f".~{dead}@another-worker~1~k.mp4"  # its maker cannot be seen
+    elsewhere.write_bytes(b"x")
     prune(Cache(tmp_path), older_than=30 * DAY)
     assert not left.exists() and not list(scratch.iterdir()) and not old.exists()
-    assert alive.exists()
+    assert alive.exists() and elsewhere.exists()  # a day old, it would go
 
 
 def test_an_entry_that_does_not_match_its_seal_is_made_again(tmp_path: Path) -> None:

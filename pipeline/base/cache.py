@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -148,11 +149,14 @@ class Area:
         return final
 
 
+_HOST = socket.gethostname().replace("~", "-")
+
+
 def _temporary(name: str) -> str:
     """A hidden name beside the entry's, unique to this process and moment, that says whose
     it is (so a sweep can tell a killed build's from a running one's) and keeps the entry's
     extension (ffmpeg reads the format from it)."""
-    return f".~{os.getpid()}~{time.monotonic_ns()}~{name}"
+    return f".~{os.getpid()}@{_HOST}~{time.monotonic_ns()}~{name}"
 
 
 def _seal(path: Path) -> None:
@@ -254,8 +258,9 @@ class Cache:
 
 
 def _abandoned(entry: Path) -> bool:
-    """A temporary whose maker is gone (signals.left_behind), or, not named by its maker's
-    id, one a day old."""
+    """A temporary whose maker on this machine is gone (signals.left_behind), or, made on
+    another machine sharing the cache (a cluster's worker) or not named by its maker's id,
+    one a day old: another machine's processes cannot be seen from here."""
     if not entry.name.startswith("."):
         return False
     try:
@@ -263,9 +268,10 @@ def _abandoned(entry: Path) -> bool:
     except FileNotFoundError:  # removed meanwhile
         return False
     owner = entry.name.split("~")[1] if entry.name.startswith(".~") else ""
-    if not owner.isdigit():  # not ours to read: by age
+    pid, _, host = owner.partition("@")
+    if not pid.isdigit() or host not in ("", _HOST):  # not ours to read: by age
         return time.time() - modified > _STALE_SECONDS
-    return left_behind(int(owner), modified)
+    return left_behind(int(pid), modified)
 
 
 @dataclass(frozen=True)

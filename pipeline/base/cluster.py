@@ -21,8 +21,9 @@ R = TypeVar("R")
 class ClusterRunner(Runner):
     """`cores`: the threads this worker was given (its share of its machine)."""
 
-    def __init__(self, cores: int):
+    def __init__(self, cores: int, stop: str):
         super().__init__(cores)
+        self.stop = stop  # the name of the Dask Event the client sets when it stops
         self.waited = 0.0  # seconds this episode's task spent waiting for spread work
 
     def spread(
@@ -35,8 +36,9 @@ class ClusterRunner(Runner):
     ) -> list[R]:
         """fn over items on the cluster's workers (as many at once as they have threads;
         `workers` is this machine's measure and does not apply). A worker lost mid-job: the
-        scheduler runs the job again elsewhere. The first failure cancels the rest."""
-        from distributed import as_completed, worker_client
+        scheduler runs the job again elsewhere. The first failure, or the client stopping,
+        cancels the rest."""
+        from distributed import Event, wait, worker_client
 
         items = list(items)
         if not items:
@@ -46,14 +48,24 @@ class ClusterRunner(Runner):
             futures = client.map(fn, items, pure=False)
             at = {f.key: k for k, f in enumerate(futures)}
             results: list = [None] * len(items)
+            stopped = Event(self.stop, client=client)
             try:
-                for future in as_completed(futures):
-                    k = at[future.key]
-                    results[k] = future.result()  # raises the job's own error
-                    on_done(items[k], results[k])
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
+                    for future in done:
+                        k = at[future.key]
+                        results[k] = future.result()  # raises the job's own error
+                        on_done(items[k], results[k])
+                    if pending and stopped.is_set():
+                        raise Cancelled("the build was stopped by the machine that asked for it")
             except BaseException:
                 on_failure()
                 client.cancel(futures)
                 raise
         self.waited += time.perf_counter() - started
         return results
+
+
+class Cancelled(Exception):
+    """The client stopped (Ctrl-C, a signal): its episodes' tasks end at their next look."""

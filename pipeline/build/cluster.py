@@ -6,6 +6,7 @@ but small results crosses the network."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -80,9 +81,19 @@ def connected(address: str, roots: Sequence[Path], progress: Progress) -> Iterat
         client.subscribe_topic(topic, lambda event: _relayed(event[1], progress))
         yield cluster
     finally:
+        _leave(client, cluster)
+
+
+def _leave(client, cluster: Cluster) -> None:
+    """Tell what still runs for this build to end, cancel it, and go: as far as a scheduler
+    that may itself be gone allows."""
+    from distributed import Event
+
+    with contextlib.suppress(Exception):
+        Event(f"{cluster.topic}-stop", client=client).set()
         client.cancel(cluster.futures, force=True)
-        client.unsubscribe_topic(topic)
-        client.close()
+        client.unsubscribe_topic(cluster.topic)
+    client.close()
 
 
 def _check(client, address: str, roots: Sequence[Path]) -> None:
@@ -124,7 +135,7 @@ def remote_build(root: Path, path: Path, profile: str, burn: bool, topic: str) -
     from distributed import get_worker
 
     started = time.perf_counter()
-    runner = ClusterRunner(get_worker().state.nthreads)
+    runner = ClusterRunner(get_worker().state.nthreads, f"{topic}-stop")
     project = Project.open(root, runner)
     built = build(path, profile, None, _Relay(topic, path.stem), burn, project)
     seconds = time.perf_counter() - started

@@ -228,7 +228,23 @@ class Bench:
         built = self.build(copy / "essays" / episode.name, fresh=True, checkout=Path(self.args.old))
         theirs = copy / "output" / "bench" / "bench.mp4"
         return {"seconds": built["seconds"], "size": video.stat().st_size,
-                "old_size": theirs.stat().st_size, **psnr_of_videos(video, theirs)}  # fmt: skip
+                "old_size": theirs.stat().st_size, **psnr_of_videos(video, theirs),
+                "drawn": self.drawn_alike(episode, Path(self.args.old))}  # fmt: skip
+
+    def drawn_alike(self, episode: Path, old: Path, every: int = 15) -> list[int]:
+        """Frames drawn by both checkouts before encoding: [identical, compared]."""
+        import numpy as np
+
+        script = Path(__file__).resolve().parent / "drawn.py"
+        made = {}
+        for name, checkout in (("old", old), ("new", None)):
+            out = self.tmp / f"drawn-{name}.npz"
+            env = {**os.environ, "PYTHONPATH": str(checkout)} if checkout else None
+            cmd = [sys.executable, str(script), str(episode), str(out), str(every)]
+            subprocess.run(cmd, cwd=episode.parent.parent, env=env, check=True)
+            made[name] = np.load(out)
+        a, b = made["old"], made["new"]
+        return [sum(np.array_equal(a[k], b[k]) for k in a.files), len(a.files)]
 
     def rebuilds(self, episode: Path, root: Path, cold: dict, sections: int) -> dict:
         """The author's edits, one after another, each on the last: the still and the move

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import av
@@ -59,7 +61,9 @@ def test_the_demo_on_a_cluster_is_the_demo_built_here(tmp_path, cluster) -> None
     here, there = demo_at_320(tmp_path / "here"), demo_at_320(tmp_path / "there")
     local = essay(here, "build", "--quiet", "--report", "r.json")
     assert local.returncode == 0, local.stderr
-    remote = essay(there, "build", "--report", "r.json", env={"ESSAY_SCHEDULER": cluster.scheduler_address})  # noqa: E501
+    remote = essay(
+        there, "build", "--report", "r.json", env={"ESSAY_SCHEDULER": cluster.scheduler_address}
+    )
     assert remote.returncode == 0, remote.stderr
     assert "Traceback" not in remote.stderr
     assert segment_keys(here) == segment_keys(there)
@@ -93,3 +97,26 @@ def test_an_unreachable_scheduler_is_one_line(project) -> None:
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "could not reach the Dask scheduler at tcp://127.0.0.1:9" in proc.stderr
     assert not (project.root / "output").exists()
+
+
+@pytest.mark.slow  # a cluster and a build stopped halfway: about twenty seconds
+def test_a_stopped_client_leaves_the_cluster_clean(project, cluster) -> None:
+    env = {**os.environ, "ESSAY_SCHEDULER": cluster.scheduler_address}
+    cmd = [sys.executable, "-m", "pipeline", "build", "--quiet"]
+    build = subprocess.Popen(cmd, cwd=project.root, env=env, stderr=subprocess.PIPE, text=True)
+    segments = project.root / ".essay-cache" / "segments"
+    deadline = time.monotonic() + 120
+    while not (segments.is_dir() and any(segments.glob("*.mp4"))):  # the cluster is at work
+        assert time.monotonic() < deadline and build.poll() is None
+        time.sleep(0.05)
+    build.send_signal(signal.SIGINT)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 130 and "Traceback" not in err, err
+    with distributed.Client(cluster, set_as_default=False) as client:
+        left = lambda: client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks))  # noqa: E731
+        deadline = time.monotonic() + 30
+        while left() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert left() == 0  # nothing of the stopped build still runs or waits
+    assert not [p for p in segments.iterdir() if p.name.startswith(".~")]  # no half entry
+    assert not (project.root / "output" / "tiny").exists()

@@ -38,11 +38,19 @@ def free_port() -> int:
 class Watching:
     """The process, its address, and the project it watches."""
 
-    def __init__(self, root: Path, port: int):
+    def __init__(self, root: Path, port: int, slug: str = "tiny"):
         self.root, self.port = root, port
         self.url = f"http://127.0.0.1:{port}/"
-        self.episode = root / "essays" / "tiny.yaml"
-        cmd = [sys.executable, "-m", "pipeline", "watch", "essays/tiny.yaml", "--port", str(port)]
+        self.episode = root / "essays" / f"{slug}.yaml"
+        cmd = [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "watch",
+            f"essays/{slug}.yaml",
+            "--port",
+            str(port),
+        ]
         self.proc = subprocess.Popen(
             cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
@@ -73,7 +81,7 @@ class Watching:
 
     def save(self, doc: dict) -> float:
         """Save as an editor does (a temporary, then a rename); when it was saved."""
-        tmp = self.episode.with_name(".tiny.yaml.tmp")
+        tmp = self.episode.with_name(f".{self.episode.name}.tmp")
         tmp.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
         tmp.replace(self.episode)
         return time.monotonic()
@@ -220,8 +228,9 @@ def test_sigint_stops_it_with_one_line(watching) -> None:
     assert watching.proc.returncode == 130
     assert err.splitlines()[-1] == "interrupted; the preview is stopped"
     assert "Traceback" not in err + out
-    with pytest.raises(ConnectionRefusedError), socket.create_connection(
-        ("127.0.0.1", watching.port), timeout=2
+    with (
+        pytest.raises(ConnectionRefusedError),
+        socket.create_connection(("127.0.0.1", watching.port), timeout=2),
     ):
         pass
 
@@ -246,3 +255,27 @@ def test_a_newer_save_stops_a_build_between_frames_and_the_cache_stays_whole(pro
     assert not (project.root / "output" / "tiny-draft").exists()
     built = build(project.episode, "draft", project=opened)
     assert built.frames_encoded > 0
+
+
+@pytest.mark.slow  # a new episode's six scratch sections drafted, then edited: half a minute
+def test_the_authors_loop_new_watch_edit_see_with_no_take(tmp_path) -> None:
+    root = tmp_path / "proj"
+    make_project(root)
+    new = [sys.executable, "-m", "pipeline", "new", "loop", "--film", "The Third Man",
+           "--year", "1949", "--director", "Carol Reed"]  # fmt: skip
+    made = subprocess.run(new, cwd=root, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert not list((root / "assets" / "loop" / "narration").glob("*.wav"))  # no take
+    seen = Watching(root, free_port(), "loop")
+    try:
+        first = seen.until(lambda s: s["version"] == 1 and s["state"] == "ready", timeout=120)
+        assert first["problems"] == []
+        doc = seen.doc()
+        doc["sections"][2]["narration"]["text"] = "Harry Lime smiles from the doorway."
+        saved = seen.save(doc)
+        seen.until(ready_after(first["version"]), timeout=30)
+        assert time.monotonic() - saved <= SOON * 2  # a scratch take is made for the line
+        assert "Harry Lime smiles from the doorway." in seen.get("loop.vtt")
+    finally:
+        seen.proc.send_signal(signal.SIGINT)
+        seen.proc.communicate(timeout=30)

@@ -117,6 +117,6 @@ def test_a_stopped_client_leaves_the_cluster_clean(project, cluster) -> None:
         deadline = time.monotonic() + 30
         while left() and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert left() == 0  # nothing of the stopped build still runs or waits
+        assert left() == 0  # nothing of this build or the one before runs, waits or is kept
     assert not [p for p in segments.iterdir() if p.name.startswith(".~")]  # no half entry
     assert not (project.root / "output" / "tiny").exists()

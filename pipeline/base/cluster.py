@@ -52,7 +52,7 @@ class ClusterRunner(Runner):
             try:
                 pending = set(futures)
                 while pending:
-                    done, pending = wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
+                    done, pending = _some_done(wait, pending)
                     for future in done:
                         k = at[future.key]
                         results[k] = future.result()  # raises the job's own error
@@ -63,8 +63,20 @@ class ClusterRunner(Runner):
                 on_failure()
                 client.cancel(futures)
                 raise
+            finally:
+                for future in futures:  # the cluster keeps nothing of them for us
+                    future.release()
         self.waited += time.perf_counter() - started
         return results
+
+
+def _some_done(wait, pending: set) -> tuple[set, set]:
+    """The jobs done within a second (Dask's `wait` raises when none is)."""
+    try:
+        done, rest = wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
+    except TimeoutError:
+        return set(), pending
+    return set(done), set(rest)
 
 
 class Cancelled(Exception):

@@ -23,8 +23,10 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -84,9 +86,10 @@ def _build(root: Path, scheduler: str | None = None, client=None) -> dict:
     report = root / "report.json"
     env = {**os.environ, "ESSAY_SCHEDULER": scheduler} if scheduler else None
     cmd = [sys.executable, "-m", "pipeline", "build", "--quiet", "--report", str(report)]
-    started = time.time()
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
-    ended = time.time()
+    with _task_stream(client) as stream:
+        started = time.time()
+        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
+        ended = time.time()
     if proc.returncode:
         sys.exit(f"build failed:\n{proc.stderr[-2000:]}")
     rows = json.loads(report.read_text())["episodes"]
@@ -96,8 +99,20 @@ def _build(root: Path, scheduler: str | None = None, client=None) -> dict:
         "frames_encoded": sum(r["frames_encoded"] for r in rows),
     }
     if client is not None:
-        out |= _serial(client.get_task_stream(start=started), rows, ended - started)
+        out |= _serial(stream.data, rows, ended - started)
     return out
+
+
+@contextmanager
+def _task_stream(client):
+    """The cluster's record of every task while inside (nothing without a cluster)."""
+    if client is None:
+        yield SimpleNamespace(data=[])
+        return
+    from distributed import get_task_stream
+
+    with get_task_stream(client) as stream:
+        yield stream
 
 
 def _serial(stream: list[dict], rows: list[dict], wall: float) -> dict:
@@ -123,11 +138,17 @@ def _serial(stream: list[dict], rows: list[dict], wall: float) -> dict:
         if "episode_seconds" in w
     )
     serial = max(0.0, wall - busy)
+    workers: dict[str, float] = {}
+    for t in stream:
+        for s in t["startstops"]:
+            if s["action"] == "compute" and t["key"].startswith("encode-"):
+                workers[t["worker"]] = workers.get(t["worker"], 0) + s["stop"] - s["start"]
     share = serial / (serial + segments + episodes)
     return {
         "serial_seconds": round(serial, 2),
         "work_seconds": round(segments + episodes, 2),
         "serial_fraction": round(share, 4),
+        "encoding_by_worker": {w: round(v, 1) for w, v in workers.items()},
         "amdahl": {n: round(1 / (share + (1 - share) / n), 1) for n in (8, 32, 128)},
     }
 

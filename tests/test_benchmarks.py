@@ -39,6 +39,7 @@ def test_render_benchmark_quick(tmp_path) -> None:
     assert "cold build" in proc.stdout and "MoviePy peer" in proc.stdout
 
 
+@pytest.mark.slow  # the benchmarks' quick forms are the slow suite's
 def test_mix_benchmark_runs(tmp_path) -> None:
     out = tmp_path / "mix.json"
     proc = run("mix.py", "--minutes", "0.5", "--json", str(out))

@@ -122,6 +122,7 @@ def test_a_new_episode_checks_and_drafts_with_no_take(project: Project) -> None:
     assert again.checked.essay.on_scratch == tuple(i for i in IDS if i != "the-turn")
 
 
+@pytest.mark.slow  # a master build of six scratch sections: the default suite drafts them
 def test_allow_scratch_lets_a_master_build_deliver_it(project: Project) -> None:
     data = project.read()
     for section in data["sections"]:

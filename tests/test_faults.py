@@ -29,6 +29,9 @@ from conftest import make_project, write_still
 from pipeline.base.ffmpeg import command
 
 SLUG = "tiny"
+# Each fault is a real build in its own process, stopped or starved: about a minute in all,
+# so they run with the slow suite (CI runs both)
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -62,7 +62,7 @@ def render_segments(
         j.keys: [k for k, key in enumerate(j.keys) if not area.get(_name(key))] for j in jobs
     }
     todo = [j for j in jobs if missing[j.keys]]
-    progress.start(todo, [j for j in jobs if j not in todo])
+    progress.start(todo, [j for j in jobs if not missing[j.keys]])
     workers = max(1, min(workers or segments_at_once(jobs, runner.cores), len(todo) or 1))
     unique = list({j.keys: j for j in todo}.values())
     # Longest first, so the segment left to finish alone is the shortest; that last one
@@ -84,8 +84,8 @@ def render_segments(
             j.section,
             tuple(area.path(_name(k)) for k in j.keys),
             j.frames,
-            j not in todo,
-            where.get(j.keys) if j in todo else None,
+            not missing[j.keys],
+            where.get(j.keys),
         )
         for j in jobs
     ]

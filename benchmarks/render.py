@@ -50,9 +50,11 @@ from episode import STILL, make_episode, write_still, write_take
 from memory import PeakMemory
 from render_table import print_table
 
+# started as the `essay` command starts (pipeline/cli/__init__.py: the collector's freeze)
 CHILD = """
 import json, sys, time
 from pathlib import Path
+import pipeline.cli
 from pipeline.build import build
 built = build(Path(sys.argv[1]), profile=sys.argv[2], workers=int(sys.argv[3]) or None)
 print(json.dumps({

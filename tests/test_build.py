@@ -259,7 +259,8 @@ def test_check_does_not_render(project: Project) -> None:
     cache = project.root / ".essay-cache"
     assert not (cache / "segments").exists() and not (cache / "sound").exists()
     measured = {p.suffix for p in (cache / "analysis").iterdir()}
-    assert measured == {".npz", ".seal"}  # takes, measured, and their seals
+    # takes, measured; what was learnt of the files as they stand (files.json); their seals
+    assert measured == {".npz", ".json", ".seal"}
 
 
 def test_burned_in_subtitles_are_drawn_and_follow_the_text(project: Project) -> None:

@@ -13,6 +13,8 @@ import pytest
 from conftest import Project, write_still
 
 from pipeline.base.cache import Cache, key, prune
+from pipeline.base.cache import file_digest as cache_file_digest
+from pipeline.base.known import known
 from pipeline.build import build
 
 DAY = 24 * 3600
@@ -134,3 +136,78 @@ def test_cli_prune_says_what_it_freed(project: Project) -> None:
         cwd=project.root, capture_output=True, text=True,
     )  # fmt: skip
     assert bad.returncode == 2 and "write it like 500M or 2G" in bad.stderr
+
+
+# What is learnt of files as they stand (base/known.py) --------------------------------------
+
+
+def _learner(seen: list[Path]):
+    def learn(path: Path) -> str:
+        seen.append(path)
+        return path.read_text()
+
+    return learn
+
+
+def _settled(path: Path, seconds_ago: float = 10.0) -> None:
+    """As if the file were last written a while ago (the author's still, saved yesterday)."""
+    then = time.time() - seconds_ago
+    os.utime(path, (then, then))
+
+
+def test_a_fact_is_learnt_again_only_when_the_file_changed(tmp_path: Path) -> None:
+    seen: list[Path] = []
+    still = tmp_path / "still.txt"
+    still.write_text("one")
+    _settled(still)
+    assert [known("t", still, _learner(seen)) for _ in range(3)] == ["one"] * 3
+    assert len(seen) == 1
+    still.write_text("two")  # an edit: a new time
+    _settled(still, 5.0)
+    assert [known("t", still, _learner(seen)) for _ in range(2)] == ["two"] * 2
+    assert len(seen) == 2
+    copy = tmp_path / "copy.txt"
+    copy.write_text("own")  # a copy put in its place with the same size and time: its inode
+    os.utime(copy, ns=(still.stat().st_atime_ns, still.stat().st_mtime_ns))
+    copy.replace(still)
+    assert known("t", still, _learner(seen)) == "own" and len(seen) == 3
+
+
+def test_a_file_written_a_moment_before_it_was_read_is_read_again(tmp_path: Path) -> None:
+    """Within one tick of the file system's clock a second write would look like none."""
+    seen: list[Path] = []
+    fresh = tmp_path / "fresh.txt"
+    fresh.write_text("new")
+    known("t", fresh, _learner(seen))
+    known("t", fresh, _learner(seen))
+    assert len(seen) == 2
+    made = tmp_path / "made.txt"
+    made.write_text("ours")  # this tool's own, finished file: nobody else writes it
+    known("t", made, _learner(seen), made_here=True)
+    known("t", made, _learner(seen), made_here=True)
+    assert len(seen) == 3
+
+
+def test_the_next_build_recalls_what_this_one_learnt(tmp_path: Path) -> None:
+    still = tmp_path / "assets" / "still.jpg"
+    still.parent.mkdir()
+    still.write_bytes(b"\xff\xd8 pretend")
+    _settled(still)
+    cache = Cache.for_project(tmp_path)
+    digest = cache_file_digest(still)
+    cache.keep_facts()
+    # another process: the record is read, and nothing is hashed again
+    child = f"""
+import sys
+from pathlib import Path
+from pipeline.base import cache, known
+cache.Cache.for_project(Path({str(tmp_path)!r}))
+fail = lambda path: sys.exit("read again: " + str(path))
+print(known.known("sha256", Path({str(still)!r}), fail))
+"""
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == digest
+    still.write_bytes(b"\xff\xd8 another")  # changed since: the record does not vouch for it
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+    assert done.returncode != 0 and "read again" in done.stderr

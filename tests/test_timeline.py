@@ -22,6 +22,7 @@ class Take:
 
     duration: float
     levels: None = None
+    aligned: None = None
     speech: None = None
     source: Path = Path("take.wav")
     doubts: tuple = ()

@@ -13,8 +13,9 @@ import numpy as np
 from pipeline.base.cache import Area, file_digest, key
 from pipeline.script.model import Essay, Section
 
-VERSION = 2  # bump when measuring the same file would now find something else
-FIELDS = ("stretch", "cut", "speech", "levels", "tone", "doubts")
+VERSION = 3  # bump when measuring the same file would now find something else
+# `starts`, `ends`, `unsure`: its script aligned to it (timing/align.py), with the doubts
+FIELDS = ("stretch", "cut", "speech", "levels", "tone", "doubts", "starts", "ends", "unsure")
 
 
 def group_key(essay: Essay, sections: Sequence[Section]) -> str:

@@ -25,7 +25,7 @@ from pipeline.base.runner import Runner
 from pipeline.script.model import Essay, Narration, Section
 from pipeline.script.settings import Audio
 from pipeline.timing import envelope
-from pipeline.timing.align import find_sections
+from pipeline.timing.align import Aligned, align, find_sections
 from pipeline.timing.spans import NarrationClip
 from pipeline.timing.text import tokenize
 
@@ -33,7 +33,6 @@ with warnings.catch_warnings():  # pydub looks for a system ffmpeg on import; we
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
-AudioSegment.converter = ffmpeg.ffmpeg_exe()
 ROOM_TONE_SECONDS = 0.6
 _DECODERS = 2
 # characters of script a second of speech can carry: three times fast speech (about 20).
@@ -51,6 +50,7 @@ class Take:
     room_tone: AudioSegment | None  # its quietest stretch, to fill pauses
     doubts: tuple[Problem, ...] = ()  # about its file: only its first section's take says them
     scratch: bool = False  # read by the synthetic voice, not recorded (audio/scratch.py)
+    aligned: Aligned | None = None  # its section's script aligned to it, kept with the rest
 
     @property
     def duration(self) -> float:
@@ -131,6 +131,11 @@ def _recalled(area: Area, name: str, sections: list[Section], takes: dict) -> bo
             levels=fields["levels"],
             room_tone=room if len(tone) else None,
             doubts=_doubts(section, [str(m) for m in fields["doubts"]]),
+            aligned=Aligned(
+                tuple(fields["starts"].tolist()),
+                tuple(fields["ends"].tolist()),
+                tuple(str(m) for m in fields["unsure"]),
+            ),
         )
     return True
 
@@ -150,6 +155,9 @@ def _fields(take: Take) -> dict[str, np.ndarray]:
         "levels": take.levels,
         "tone": samples,
         "doubts": np.array([d.message for d in take.doubts], dtype=str),
+        "starts": np.array(take.aligned.starts, dtype=np.float64),
+        "ends": np.array(take.aligned.ends, dtype=np.float64),
+        "unsure": np.array(take.aligned.doubts, dtype=str),
     }
 
 
@@ -159,13 +167,17 @@ def _cut(
     """Each section's take, from its file; False if any cannot be used. The file's doubts
     go with the first section's take, so they are said once."""
     known = len(problems)
-    spans = _spans(source.audio, sections, essay.settings.subtitles.max_line_chars)
+    longest = essay.settings.subtitles.max_line_chars
+    spans = _spans(source.audio, sections, longest)
     for section, (start, end) in zip(sections, spans, strict=True):
         narration = section.narration
         try:
             stretch = _stretch(source.audio, start, end)
             take = prepare(source.audio, stretch, narration.audio, essay.settings.audio)
-            takes[section.id] = _paced(take, narration.text)
+            take = _paced(take, narration.text)
+            # aligned here, so a rebuild recalls it with the rest (a tenth of a no-op build)
+            aligned = align(tokenize(narration.text, longest), take.levels)
+            takes[section.id] = replace(take, aligned=aligned)
         except TakeProblem as err:
             origin = narration.offsets if err.about_offsets else narration.origin
             problems.append(origin.problem(str(err)))

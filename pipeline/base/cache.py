@@ -24,19 +24,22 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
+from pipeline.base import known as facts
 from pipeline.base.errors import writing
+from pipeline.base.known import known
 from pipeline.base.signals import left_behind
 
 CACHE_DIR = ".essay-cache"
 # The areas: encoded video by content key; encoded sound and its loudness; facts measured
-# of music files, by file digest; what each output/ folder holds and the keys it was made of;
-# scratch narration, synthesised, by its text and voice.
+# of music files and takes, by file digest, and of every file as it stands (FACTS); what each
+# output/ folder holds and the keys it was made of; scratch narration, synthesised, by its
+# text and voice; the page templates, compiled.
 SEGMENTS, SOUND, ANALYSIS, DELIVERED = "segments", "sound", "analysis", "delivered"
-VOICE = "voice"
-AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED, VOICE)
+VOICE, COMPILED = "voice", "compiled"
+FACTS = "files.json"  # in ANALYSIS: what was learnt of the project's files (base/known.py)
+AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED, VOICE, COMPILED)
 SCRATCH = "scratch"  # one folder per running build
 LOCKS = "locks"  # one file per episode, held by the build making it
 SEAL = ".seal"
@@ -56,15 +59,10 @@ def _plain(value: object) -> str:
     raise TypeError(f"a cache key is made of plain values, not {type(value).__name__}")
 
 
-def file_digest(path: Path) -> str:
-    """The digest of a file's bytes; read again only when its size or mtime changed."""
-    stat = path.stat()
-    return _digest(path, stat.st_size, stat.st_mtime_ns)
-
-
-@cache
-def _digest(path: Path, size: int, mtime: int) -> str:
-    return bytes_digest(path)
+def file_digest(path: Path, made_here: bool = False) -> str:
+    """The digest of a file's bytes, read again only when the file changed (base/known.py);
+    `made_here`: a file this tool made and nobody else writes, trusted as soon as read."""
+    return known("sha256", path, bytes_digest, made_here)
 
 
 def bytes_digest(path: Path) -> str:
@@ -208,7 +206,26 @@ class Cache:
 
     @classmethod
     def for_project(cls, project: Path) -> Cache:
-        return cls(project / CACHE_DIR)
+        """The project's cache, with what earlier builds learnt of its files recalled."""
+        cache = cls(project / CACHE_DIR)
+        if not facts.recalled(project):
+            found = cache.area(ANALYSIS).get(FACTS)
+            with contextlib.suppress(OSError):
+                facts.recall(project, found.read_text(encoding="utf-8") if found else "[]")
+        return cache
+
+    def keep_facts(self) -> None:
+        """Write down what this process learnt of the project's files, for the next build
+        (merged with what another build wrote meanwhile). Only a help: a disk that refuses
+        it costs the next build its reading."""
+        project = self.root.parent
+        if not facts.unkept(project):
+            return
+        area = self.area(ANALYSIS)
+        with contextlib.suppress(OSError):
+            found = area.path(FACTS)
+            theirs = found.read_text(encoding="utf-8") if found.is_file() else None
+            area.put_text(FACTS, facts.record(project, theirs))
 
     def area(self, name: str) -> Area:
         if name not in AREAS:

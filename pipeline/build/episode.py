@@ -13,6 +13,7 @@ from pipeline.audio.music import MusicTrack, load_music
 from pipeline.audio.scratch import refused_on_scratch
 from pipeline.audio.takes import Take, load_takes
 from pipeline.base.allocator import return_big_blocks
+from pipeline.base.cache import COMPILED
 from pipeline.base.errors import EssayError, Problem
 from pipeline.base.progress import Progress
 from pipeline.publish.delivered import Delivered
@@ -78,6 +79,7 @@ def check(path: Path, profile: str = "master", project: Project | None = None) -
     if any(not p.warning for p in found):
         raise EssayError(p for p in found if not p.warning)
     found += check_stills(essay)  # against the series' frame, whatever the profile draws
+    project.cache.keep_facts()
     return Checked(essay, takes, music, timeline, (*timeline.warnings, *found))
 
 
@@ -138,15 +140,17 @@ def _build(path, profile, workers, progress, burn_subtitles, project) -> Built:
             progress.stage("mixing the sound")
             sound = mixing.result()  # the sound is made while the pictures are
         progress.stage("writing the files")
-        rendered = _rendered(checked, products, jobs, renditions, segments, sound, scratch)
+        made = (jobs, renditions, segments, sound, scratch)
+        rendered = _rendered(checked, products, *made, project.cache.area(COMPILED))
         names = _write(products, rendered, Delivered(project.cache, folder), folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    project.cache.keep_facts()
     files = tuple(sorted(folder / name for name in names))
     return Built(checked, folder, files, tuple(segments), rendered.loudness, sound.reused)
 
 
-def _rendered(checked, products, jobs, renditions, segments, sound, scratch) -> Rendered:
+def _rendered(checked, products, jobs, renditions, segments, sound, scratch, compiled) -> Rendered:
     """What the products are made from."""
     essay, slug = checked.essay, checked.essay.meta.slug
     carried = {p.name(slug): sound.loudness[p.sound] for p in products if p.sound in sound.loudness}
@@ -159,7 +163,7 @@ def _rendered(checked, products, jobs, renditions, segments, sound, scratch) -> 
         sound=sound,
         loudness=carried,
         scratch=scratch,
-        site=site_templates(essay.settings.templates / "site"),
+        site=site_templates(essay.settings.templates / "site", compiled),
         files={p.role: p.name(slug) for p in products if p.role},
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.base.cache import DELIVERED
+from pipeline.base.cache import COMPILED
 from pipeline.base.errors import EssayError, Problem, shown
 from pipeline.publish.delivery import delivered
 from pipeline.publish.series_files import Series, write_series
@@ -61,5 +61,8 @@ def publish_series(project: Project) -> list[Path]:
     settings = project.series
     language = settings.site.language if settings.site else "en"
     series = Series(settings.series, settings.author, settings.site, language)
-    templates = site_templates((project.root / settings.templates).resolve() / "site")
-    return write_series(series, delivery, templates, project.cache.area(DELIVERED))
+    compiled = project.cache.area(COMPILED)
+    templates = site_templates((project.root / settings.templates).resolve() / "site", compiled)
+    made = write_series(series, delivery, templates)
+    project.cache.keep_facts()  # the delivered files' digests, for the next manifest
+    return made

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.base.cache import Area, bytes_digest
+from pipeline.base.cache import bytes_digest, file_digest
 from pipeline.publish.delivery import Delivery
 
 MANIFEST = "manifest.json"
@@ -26,7 +26,6 @@ _TYPES = {
     ".xml": "application/rss+xml",
     ".json": "application/json",
 }
-_DIGESTS = "digests.json"  # in the cache: size, mtime and SHA-256 of files already hashed
 
 
 def type_of(name: str) -> str:
@@ -35,43 +34,25 @@ def type_of(name: str) -> str:
     return _TYPES.get(Path(name).suffix, "application/octet-stream")
 
 
-def manifest(delivery: Delivery, series_files: Iterable[str], digests: Area) -> str:
+def manifest(delivery: Delivery, series_files: Iterable[str]) -> str:
     """The manifest of the episodes' files and the series' own (names in output/)."""
-    known = _Digests(digests)
     entries = []
     for episode in delivery.episodes:
         for path in delivery.files(episode):
-            entry = known.entry(delivery.output, path)
+            entry = _entry(delivery.output, path)
             if entry["type"].startswith(("video/", "audio/")):
                 entry["duration"] = round(episode.duration, 3)
             entries.append(entry | {"episode": episode.slug})
-    entries += [known.entry(delivery.output, delivery.output / name) for name in series_files]
-    known.save()
+    entries += [_entry(delivery.output, delivery.output / name) for name in series_files]
     return json.dumps({"files": entries}, indent=1, ensure_ascii=False) + "\n"
 
 
-class _Digests:
-    """SHA-256 of files by (size, mtime), so a rebuild reads only the files that changed."""
-
-    def __init__(self, area: Area):
-        self.area = area
-        found = area.get(_DIGESTS)
-        try:
-            self.known: dict[str, list] = json.loads(found.read_text()) if found else {}
-        except (OSError, ValueError):
-            self.known = {}
-        self.used: dict[str, list] = {}
-
-    def entry(self, output: Path, path: Path) -> dict:
-        stat = path.stat()
-        held, now = self.known.get(str(path)), [stat.st_size, stat.st_mtime_ns]
-        digest = held[2] if held and held[:2] == now else bytes_digest(path)
-        self.used[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
-        name = path.relative_to(output).as_posix()
-        return {"path": name, "bytes": stat.st_size, "sha256": digest, "type": type_of(name)}
-
-    def save(self) -> None:
-        self.area.put_text(_DIGESTS, json.dumps(self.used))
+def _entry(output: Path, path: Path) -> dict:
+    """A delivered file: hashed once as it stands (builds made it; `essay verify` reads
+    every byte again)."""
+    name = path.relative_to(output).as_posix()
+    size, digest = path.stat().st_size, file_digest(path, made_here=True)
+    return {"path": name, "bytes": size, "sha256": digest, "type": type_of(name)}
 
 
 @dataclass(frozen=True)

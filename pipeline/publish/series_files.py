@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.base.cache import Area
 from pipeline.base.errors import writing
 from pipeline.publish.delivery import Delivery
 from pipeline.publish.facts import SeriesFacts
@@ -32,9 +31,7 @@ class Series:
     language: str
 
 
-def write_series(
-    series: Series, delivery: Delivery, templates: SiteTemplates, digests: Area
-) -> list[Path]:
+def write_series(series: Series, delivery: Delivery, templates: SiteTemplates) -> list[Path]:
     """The series' files, made from what output/ holds; returns their paths."""
     output, made = delivery.output, []
     cover = _cover(delivery)
@@ -46,7 +43,7 @@ def write_series(
         made.append(_put(output / FEED, lambda tmp: tmp.write_bytes(xml)))
     page = templates.render("series.html", _context(series, delivery, bool(cover)))
     made.append(_put(output / PAGE, lambda tmp: tmp.write_text(page, encoding="utf-8")))
-    listing = manifest(delivery, [p.name for p in made], digests)
+    listing = manifest(delivery, [p.name for p in made])
     made.append(_put(output / MANIFEST, lambda tmp: tmp.write_text(listing, encoding="utf-8")))
     return made
 

@@ -133,12 +133,13 @@ def _match(
     if n == 1 or m == 0:
         return {}
     rate = _speech_between(start, end, found) / sum(weights)
-    text = np.concatenate(([0.0], np.cumsum(weights)))
-    paused = np.concatenate(([0.0], np.cumsum([p.length for p in found])))
+    # prefix sums as lists: numpy's scalars make the inner loop below three times slower
+    text = np.concatenate(([0.0], np.cumsum(weights))).tolist()
+    paused = np.concatenate(([0.0], np.cumsum([p.length for p in found]))).tolist()
     wasted = np.concatenate(
         ([0.0], np.cumsum([UNMATCHED_PAUSE * max(0.0, p.length - 0.2) for p in found]))
-    )
-    skipped = np.concatenate(([0.0], np.cumsum([UNMATCHED_BOUNDARY[k] for k in kinds])))
+    ).tolist()
+    skipped = np.concatenate(([0.0], np.cumsum([UNMATCHED_BOUNDARY[k] for k in kinds]))).tolist()
     resume = [start] + [p.end for p in found]  # indexed j + 1: speech resumes after pause j
     stops = [p.start for p in found] + [end]  # indexed j: speech stops at pause j
 
@@ -151,7 +152,7 @@ def _match(
         cost = 4.0 * math.log(spoken / expected) ** 2
         return cost + (skipped[k1 - 1] - skipped[k0]) + (wasted[j1] - wasted[j0 + 1])
 
-    expected_at = start + (end - start) * text / text[-1]
+    expected_at = [start + (end - start) * t / text[-1] for t in text]
     window = drift * (end - start) + 2.0
     best: list[dict[int, tuple[float, tuple[int, int] | None]]] = [{-1: (0.0, None)}]
     for k in range(1, n + 1):

@@ -18,7 +18,7 @@ import numpy as np
 from pipeline.base.errors import Problem
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Card, Essay, Section
-from pipeline.timing.align import align
+from pipeline.timing.align import Aligned, align
 from pipeline.timing.cues import Cue, WordTimes, make_cues, problems_with, proportional, settle
 from pipeline.timing.shots import place_shots
 from pipeline.timing.sound import Cut, music_spans, narration_clips, room_tone, speech_spans
@@ -74,9 +74,10 @@ class Timeline:
 
 class Spoken(Cut, Protocol):
     """What the timeline needs of a take: the samples it keeps, and its level for alignment
-    (None: cues are timed by text length)."""
+    (None: cues are timed by text length), or its words aligned already."""
 
     levels: np.ndarray | None
+    aligned: Aligned | None  # its script's words in it, when measuring the take found them
     doubts: tuple[Problem, ...]  # warnings about its file, found when it was measured
 
     @property
@@ -147,7 +148,7 @@ def _section_cues(
     if take.levels is None:
         times = proportional(tokens, span.speech_start, span.speech_end)
         return make_cues(tokens, times, style, fps), []
-    aligned = align(tokens, take.levels)
+    aligned = take.aligned or align(tokens, take.levels)
     at = span.speech_start
     times = WordTimes([at + t for t in aligned.starts], [at + t for t in aligned.ends])
     doubts = [

@@ -41,6 +41,7 @@ from functools import partial
 from pathlib import Path
 from subprocess import PIPE
 
+import numpy as np
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -221,32 +222,32 @@ class Bench:
 
     def against_old(self, episode: Path, video: Path) -> dict:
         """The same episode built cold by another checkout, in a copy of the project: the
-        size of its MP4 and how near its frames are to ours."""
-        from quality import psnr_of_videos
+        size of its MP4, how near its frames are to ours, and each against the frames drawn
+        before encoding (what the encoders were given)."""
+        from quality import psnr_against_drawn, psnr_of_videos
 
         root = episode.parent.parent
         copy = self.tmp / "old-project"
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".essay-cache", "output"))
         built = self.build(copy / "essays" / episode.name, fresh=True, checkout=Path(self.args.old))
         theirs = copy / "output" / "bench" / "bench.mp4"
+        old, new = self.drawn(episode, Path(self.args.old)), self.drawn(episode, None)
+        same = sum(np.array_equal(old[k], new[k]) for k in old)
         return {"seconds": built["seconds"], "size": video.stat().st_size,
                 "old_size": theirs.stat().st_size, **psnr_of_videos(video, theirs),
-                "drawn": self.drawn_alike(episode, Path(self.args.old))}  # fmt: skip
+                "drawn": [same, len(old)],
+                "ours_vs_drawn": psnr_against_drawn(video, new),
+                "old_vs_drawn": psnr_against_drawn(theirs, old)}  # fmt: skip
 
-    def drawn_alike(self, episode: Path, old: Path, every: int = 15) -> list[int]:
-        """Frames drawn by both checkouts before encoding: [identical, compared]."""
-        import numpy as np
-
+    def drawn(self, episode: Path, checkout: Path | None, every: int = 15) -> dict:
+        """Every `every`-th frame as `checkout` (None: this one) draws it before encoding."""
         script = Path(__file__).resolve().parent / "drawn.py"
-        made = {}
-        for name, checkout in (("old", old), ("new", None)):
-            out = self.tmp / f"drawn-{name}.npz"
-            env = {**os.environ, "PYTHONPATH": str(checkout)} if checkout else None
-            cmd = [sys.executable, str(script), str(episode), str(out), str(every)]
-            subprocess.run(cmd, cwd=episode.parent.parent, env=env, check=True)
-            made[name] = np.load(out)
-        a, b = made["old"], made["new"]
-        return [sum(np.array_equal(a[k], b[k]) for k in a.files), len(a.files)]
+        out = self.tmp / f"drawn-{'old' if checkout else 'new'}.npz"
+        env = {**os.environ, "PYTHONPATH": str(checkout)} if checkout else None
+        cmd = [sys.executable, str(script), str(episode), str(out), str(every)]
+        subprocess.run(cmd, cwd=episode.parent.parent, env=env, check=True)
+        with np.load(out) as frames:
+            return {k: frames[k] for k in frames.files}
 
     def rebuilds(self, episode: Path, root: Path, cold: dict, sections: int) -> dict:
         """The author's edits, one after another, each on the last: the still and the move

@@ -4,15 +4,20 @@ drawn whole would, and each one's key changes with what it shows and with nothin
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+import av
 import numpy as np
 from conftest import Project, speechlike, write_still, write_wav
 
+from pipeline.base import ffmpeg
 from pipeline.build import check
+from pipeline.publish.mp4 import assemble
 from pipeline.publish.profiles import PROFILES
 from pipeline.render.compose import Segment
 from pipeline.render.frames import job_at
 from pipeline.render.plan import ShotInSegment, plan_segments
+from pipeline.render.rendition import Rendition
 from pipeline.visuals.yuv import FrameBuffer
 
 
@@ -70,3 +75,27 @@ def test_a_longer_take_before_moves_the_shots_after_it_without_a_new_key(project
     assert [moved[j.name].keys for j in before if j.section == "two"] == [
         j.keys for j in before if j.section == "two"
     ]
+
+
+def test_frames_keep_their_times_across_the_joins(tmp_path: Path) -> None:
+    """x264 starts a segment with B-frames, so its MP4 has an edit list, whose length ffmpeg
+    writes in whole milliseconds and sometimes one short (a slow zoom of 35 frames, 1166.67
+    ms, is written 1166): joined by the length read from the file, every frame after such a
+    join came 0.65 ms early. The join is told each segment's length from its frames."""
+    master = Rendition("master", 320, 180, 30, 20, "superfast")
+    zoom = "testsrc2=size=640x360:rate=30,zoompan=z='1+on/300':d=1:s=320x180:fps=30"
+    segments = []
+    for k in range(3):
+        seg = tmp_path / f"{k}.mp4"
+        ffmpeg.run("-f", "lavfi", "-i", zoom, "-frames:v", "35", *master.x264_args(), "-an",
+                   "-f", "mp4", "-y", str(seg), what="a test segment")  # fmt: skip
+        segments.append((seg, 35))
+    sound = tmp_path / "sound.m4a"
+    ffmpeg.run("-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", "3.5", "-c:a", "aac",
+               "-y", str(sound), what="a test sound")  # fmt: skip
+    out = tmp_path / "joined.mp4"
+    assemble(segments, 30, sound, ";FFMETADATA1\n", out, tmp_path)
+    with av.open(str(out)) as joined:
+        step = 1 / (joined.streams.video[0].time_base * 30)
+        times = sorted(frame.pts for frame in joined.decode(video=0))
+    assert times == [round(i * step) for i in range(105)]

@@ -210,7 +210,7 @@ class Cache:
         cache = cls(project / CACHE_DIR)
         if not facts.recalled(project):
             found = cache.area(ANALYSIS).get(FACTS)
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, ValueError):  # unreadable: all is learnt again
                 facts.recall(project, found.read_text(encoding="utf-8") if found else "[]")
         return cache
 
@@ -222,7 +222,7 @@ class Cache:
         if not facts.unkept(project):
             return
         area = self.area(ANALYSIS)
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):
             found = area.path(FACTS)
             theirs = found.read_text(encoding="utf-8") if found.is_file() else None
             area.put_text(FACTS, facts.record(project, theirs))

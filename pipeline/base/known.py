@@ -1,8 +1,9 @@
 """Facts learnt of files as they stand (a digest, what decoding a still found), kept from one
 build to the next, so a build reads again only the files that changed.
 
-A no-op build of ten sections at 1080p otherwise reads 80 MB of stills and takes, decodes
-twenty stills and hashes 60 MB of cached segments: half a second of its two. A file is
+A no-op build of ten sections at 1080p otherwise hashes 80 MB of stills and takes and
+decodes twenty stills: half a second of its two. (Cache entries are not taken on trust:
+their seals are checked byte for byte, base/cache.py.) A file is
 "as it stood" when its size, modification time and inode are the ones it had when the
 fact was learnt, as git's index tells a changed file; a write changes the time, a copy put
 in its place the inode.

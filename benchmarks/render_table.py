@@ -65,6 +65,8 @@ def _rebuilds(r: dict) -> list[tuple[str, str, str]]:
             ratio = b["frames_encoded"] / max(1, b["shown_frames"])
             what += f" = {ratio:.2f}x the {b['shown_frames']} that show {b['shot']}"
         what += f"; rendered {', '.join(b['rendered']) or 'nothing'}"
+        if "runs" in b:
+            what += f" (the median of {', '.join(f'{x:g}' for x in b['runs'])} s)"
         if "changed" in b:
             what += f"; shots whose length changed: {', '.join(b['changed']) or 'none'}"
         rows.append((name.replace("_", " "), what, f"target {target}"))

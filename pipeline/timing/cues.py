@@ -11,7 +11,6 @@ script, word for word.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -60,8 +59,6 @@ class _Text:
         for i, t in enumerate(tokens):
             self.prefix.append(self.prefix[-1] + len(t.text) + (1 if t.space and i else 0))
         self.lead = [1 if t.space and i else 0 for i, t in enumerate(tokens)]
-        # where tokens[k:] starts, in the characters of a line: width(k, j) is prefix[j] - it
-        self.starts = [p + lead for p, lead in zip(self.prefix, [*self.lead, 0], strict=True)]
         self.gaps = [break_cost(tokens, k) for k in range(n - 1)]
         self.sentence_ends = [0]
         for k in range(n):
@@ -77,29 +74,24 @@ class _Text:
     ) -> tuple[float, tuple[int, ...]] | None:
         """Cheapest line breaks for tokens[i:j] in at most `lines` lines: (cost, line ends)."""
         lines = self.style.max_lines if lines is None else lines
-        limit, prefix, starts = self.style.max_line_chars, self.prefix, self.starts
+        limit = self.style.max_line_chars
         if self.width(i, j) <= limit:
             return (0.0, (j,))
         if lines == 1:
             return None
-        best: tuple[float, tuple[int, ...]] | None = None
-        # the rest must fit the lines left: no break before the first k where it can (so
-        # with two lines, the bottom one always fits)
-        first = bisect_left(starts, prefix[j] - limit * (lines - 1) - (lines - 2))
-        for k in range(max(i + 1, first), j):
-            top, bottom = prefix[k] - starts[i], prefix[j] - starts[k]
+        options = []
+        for k in range(i + 1, j):
+            top = self.width(i, k)
             if top > limit:
                 break
-            rest = (0.0, (j,)) if lines == 2 else self.layout(k, j, lines - 1)
+            rest = self.layout(k, j, lines - 1)
             if rest is None:
                 continue
+            bottom = self.width(k, j)
             # bottom-heavy: a longer top line costs more than a longer bottom line
             shape = max(0, top - bottom) * 0.15 + abs(top - bottom) * 0.02
-            cost = self.gaps[k - 1] + shape + rest[0]
-            if best is None or cost <= best[0]:
-                option = (cost, (k, *rest[1]))
-                best = option if best is None or option < best else best
-        return best
+            options.append((self.gaps[k - 1] + shape + rest[0], (k, *rest[1])))
+        return min(options, default=None)
 
     def lines(self, i: int, j: int) -> tuple[str, ...]:
         _, ends = self.layout(i, j)

@@ -74,7 +74,7 @@ def _floor(root: Path, slug: str, heights) -> float:
     """x264 alone: the episode's frames from a raw file, at every rendition, one ffmpeg."""
     from pipeline.base.ffmpeg import command
     from pipeline.render.encode import output_args
-    from pipeline.render.rendition import delivery
+    from pipeline.render.rendition import master_and_web
     from pipeline.script.project import Project
 
     video = Project.containing(root).series.video
@@ -84,7 +84,7 @@ def _floor(root: Path, slug: str, heights) -> float:
                 "-pix_fmt", "yuv420p", "-y", str(raw)),
         check=True,
     )  # fmt: skip
-    renditions = delivery(video, tuple(heights))
+    renditions = master_and_web(video, tuple(heights))
     outs = [(r, root / f"floor-{r.name}.mp4") for r in renditions]
     size = f"{video.width}x{video.height}"
     encode = command(

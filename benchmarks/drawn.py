@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.build import check
+from pipeline.produce import check
 from pipeline.publish.profiles import PROFILES
 from pipeline.render.compose import Segment
 from pipeline.render.plan import plan_segments

@@ -67,7 +67,7 @@ def _run(episode: Path) -> dict:
     from pipeline.audio.mix import finish, plan_mix
     from pipeline.base.cache import Cache
     from pipeline.base.runner import Runner
-    from pipeline.build import check
+    from pipeline.produce import check
     from pipeline.publish.profiles import MASTER
 
     peak = PeakMemory().__enter__()
@@ -82,7 +82,7 @@ def _run(episode: Path) -> dict:
             checked.takes,
             checked.music,
             essay.settings.audio,
-            essay.settings.music,
+            essay.settings.ducking,
             Path(tmp) / "voice.f32",
         )
         finish(plan, essay.settings.audio, Path(tmp) / "mix.f32")

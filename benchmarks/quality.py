@@ -19,7 +19,7 @@ import numpy as np
 from moviepy_peer import PeerShot
 from PIL import Image, ImageOps
 
-from pipeline.build import check
+from pipeline.produce import check
 from pipeline.script.model import Card, Still
 from pipeline.visuals.cards import rasterise
 from pipeline.visuals.motion import progress, view_at

@@ -56,8 +56,9 @@ CHILD = """
 import json, sys, time
 from pathlib import Path
 import pipeline.cli
-from pipeline.build import build
-built = build(Path(sys.argv[1]), profile=sys.argv[2], workers=int(sys.argv[3]) or None)
+from pipeline.produce import build
+from pipeline.publish.profiles import PROFILES
+built = build(Path(sys.argv[1]), profile=PROFILES[sys.argv[2]], workers=int(sys.argv[3]) or None)
 print(json.dumps({
     "frames_encoded": built.frames_encoded,
     "rendered": [getattr(s, "name", s.section) for s in built.segments if not s.reused],

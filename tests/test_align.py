@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import Project, speechlike, write_wav
 
-from pipeline.build import check
+from pipeline.produce import check
 from pipeline.script.settings import Subtitles
 from pipeline.timing.align import align
 from pipeline.timing.cues import WordTimes, make_cues

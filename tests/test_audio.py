@@ -16,7 +16,7 @@ from scipy.signal import resample_poly
 from pipeline.audio.mix import plan_mix, render
 from pipeline.audio.takes import read_clips
 from pipeline.base.errors import EssayError
-from pipeline.build import build, check
+from pipeline.produce import build, check
 from pipeline.timing.envelope import HOP_SAMPLES
 
 RATE = 48_000
@@ -130,7 +130,7 @@ def test_joins_have_no_clicks(project: Project, tmp_path: Path) -> None:
     settings = essay.settings
     stem = tmp_path / "voice.f32"
     plan = plan_mix(
-        checked.timeline, checked.takes, checked.music, settings.audio, settings.music, stem
+        checked.timeline, checked.takes, checked.music, settings.audio, settings.ducking, stem
     )
     mix = render(plan, 0, plan.length)[:, 0]
     steps = np.abs(np.diff(mix))

@@ -21,8 +21,8 @@ from PIL import Image
 from test_audio import band_level, decoded, lufs, true_peak_db
 
 from pipeline.base import ffmpeg
-from pipeline.build import check
 from pipeline.cli import main
+from pipeline.produce import check
 
 
 @dataclass(frozen=True)

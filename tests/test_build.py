@@ -19,7 +19,8 @@ from conftest import TEXTS, Project, make_project, speechlike, write_still, writ
 from probe import chapters, streams, top_level_atoms, video_frames
 
 from pipeline.base.errors import EssayError, RenderError
-from pipeline.build import build, check
+from pipeline.produce import build, check
+from pipeline.publish.profiles import DRAFT
 from pipeline.render.rendition import Rendition
 
 FRAME = 1 / 30
@@ -181,7 +182,7 @@ def shown(built, shot: str) -> int:
 
 
 def test_draft_profile(project: Project) -> None:
-    result = build(project.episode, profile="draft")
+    result = build(project.episode, profile=DRAFT)
     s = streams(result.folder / "tiny.mp4")
     assert (s["video"].height, s["video"].codec) == (480, "h264")
     assert result.folder.name == "tiny-draft"
@@ -211,7 +212,7 @@ def test_failed_build_keeps_the_previous_output(project: Project, monkeypatch) -
         build(project.episode)
     after = {p.name: p.read_bytes() for p in first.folder.iterdir()}
     assert after == before
-    assert not list((project.root / ".essay-cache" / "scratch").iterdir())
+    assert not list((project.root / ".essay-cache" / "work").iterdir())
 
 
 def test_cli_reports_problems_in_one_line_each_and_exits_2(project: Project) -> None:

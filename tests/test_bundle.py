@@ -19,7 +19,7 @@ from conftest import Project, make_project
 from PIL import Image
 from probe import streams, top_level_atoms
 
-from pipeline.build import check
+from pipeline.produce import check
 
 SITE = "https://example.org/who-what/"
 

@@ -15,7 +15,7 @@ from conftest import Project, write_still
 from pipeline.base.cache import Cache, key, prune
 from pipeline.base.cache import file_digest as cache_file_digest
 from pipeline.base.known import known
-from pipeline.build import build
+from pipeline.produce import build
 
 DAY = 24 * 3600
 
@@ -85,13 +85,13 @@ def test_a_build_after_pruning_everything_still_works(project: Project) -> None:
 def test_what_killed_builds_left_is_swept_and_a_running_builds_kept(tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()  # fmt: skip
-    segments, scratch = tmp_path / "segments", tmp_path / "scratch"
-    for folder in (segments, scratch):
+    segments, work = tmp_path / "segments", tmp_path / "work"
+    for folder in (segments, work):
         folder.mkdir(parents=True)
     here = socket.gethostname()
     left = segments / f".~{dead}@{here}~1~k.mp4"  # a killed build's, however young
     left.write_bytes(b"x" * 10)
-    (scratch / f".~{dead}~tiny-abc").mkdir()
+    (work / f".~{dead}~tiny-abc").mkdir()
     alive = segments / f".~{os.getppid()}~2~j.mp4"  # a running build's
     alive.write_bytes(b"x")
     old = segments / ".j.123.789.tmp.mp4"  # an older version's, by age
@@ -100,7 +100,7 @@ def test_what_killed_builds_left_is_swept_and_a_running_builds_kept(tmp_path: Pa
     elsewhere = segments / f".~{dead}@another-worker~1~k.mp4"  # its maker cannot be seen
     elsewhere.write_bytes(b"x")
     prune(Cache(tmp_path), older_than=30 * DAY)
-    assert not left.exists() and not list(scratch.iterdir()) and not old.exists()
+    assert not left.exists() and not list(work.iterdir()) and not old.exists()
     assert alive.exists() and elsewhere.exists()  # a day old, it would go
 
 

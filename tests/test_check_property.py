@@ -19,8 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.base.errors import EssayError, Problem
-from pipeline.build import check
-from pipeline.build.series import check_series
+from pipeline.produce import check
 from pipeline.script.selection import select
 
 BOUNDED = settings(
@@ -51,7 +50,7 @@ def checked(root: Path, episode: bytes, series: bytes | None = None) -> list[Pro
                 check(path, project=picked.project)
             except EssayError as err:
                 found += err.problems
-        found += [p for p in check_series(picked.project) if not p.warning]
+        found += [p for p in picked.project.check_series() if not p.warning]
     return found
 
 

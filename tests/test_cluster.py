@@ -85,7 +85,7 @@ def test_the_demo_on_a_cluster_is_the_demo_built_here(tmp_path, cluster) -> None
 
 
 def test_without_a_scheduler_dask_is_not_imported() -> None:
-    code = "import sys, pipeline.cli, pipeline.build; print('distributed' in sys.modules)"
+    code = "import sys, pipeline.cli, pipeline.produce; print('distributed' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
 

@@ -236,9 +236,10 @@ def test_times_in_whole_milliseconds_keep_the_rules_they_were_made_to(start: flo
 def test_the_demo_subtitles_keep_the_rules_as_written(slug: str) -> None:
     """The demo's SRT, as the build writes it, read back: every cue the build did not warn
     about within 17 characters a second and 5/6 s to 7 s, and 2 frames between cues."""
-    from pipeline.build import check
+    from pipeline.produce import check
+    from pipeline.publish.profiles import DRAFT
 
-    checked = check(Path(__file__).parents[1] / "essays" / f"{slug}.yaml", profile="draft")
+    checked = check(Path(__file__).parents[1] / "essays" / f"{slug}.yaml", profile=DRAFT)
     style, fps = checked.essay.settings.subtitles, checked.essay.settings.video.fps
     subs = list(srt.parse(to_srt(checked.timeline.cues)))
     warned = {w.message for w in checked.warnings}

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import Project
 
-from pipeline.build import build, check
+from pipeline.produce import build, check
 from pipeline.publish.description import check as doubts
 from pipeline.publish.description import youtube_chapters
 from pipeline.timing.timeline import Chapter

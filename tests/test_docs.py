@@ -22,7 +22,7 @@ SECTIONS = {
     s.StillShot: "### A still shot",
     s.CardShot: "### A card shot",
     st.Move: "### `move` (Ken Burns)",
-    st.Transition: "### `transition`",
+    st.TransitionSpec: "### `transition`",
     st.SeriesDoc: "## Settings (series.yaml, or an episode to override)",
     st.Video: "### `video`",
     st.Pacing: "### `timing`",

@@ -1,4 +1,4 @@
-"""`essay export --otio`: the tiny episode (with a looping bed and a cue over it) exported
+"""`essay export`: the tiny episode (with a looping bed and a cue over it) exported
 through the real command line, read back with opentimelineio as an editor's tool reads it,
 against the Timeline the build places everything by."""
 
@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from conftest import Project, make_project, write_music
 from PIL import Image
 
-from pipeline.build import check
-from pipeline.build import export as export_module
 from pipeline.cli import main
+from pipeline.produce import check
+from pipeline.produce import export as export_module
 
 RATE = 48_000
 
@@ -40,7 +40,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory):
 
 
 def export(*args) -> object:
-    return CliRunner().invoke(main, ["export", "--otio", *[str(a) for a in args]])
+    return CliRunner().invoke(main, ["export", *[str(a) for a in args]])
 
 
 def tracks(made) -> dict[str, otio.schema.Track]:

@@ -101,10 +101,10 @@ def duration(root: Path) -> float:
 
 
 def temporaries(root: Path) -> list[str]:
-    """What builds leave half-made in the cache: hidden entries and scratch folders."""
+    """What builds leave half-made in the cache: hidden entries and work folders."""
     cache = root / ".essay-cache"
     hidden = [p for p in cache.glob("*/.*") if p.parent.name != "locks"]
-    return sorted(p.name for p in [*hidden, *cache.glob("scratch/*")])
+    return sorted(p.name for p in [*hidden, *cache.glob("work/*")])
 
 
 def encoding(root: Path, timeout: float = 60) -> None:
@@ -266,10 +266,10 @@ def small_disk(folder: Path, size: str, readonly: bool = False) -> Iterator[Path
 
 
 def test_a_full_disk_mid_build_is_one_line_and_the_delivery_stays(project: Path) -> None:
-    """The build's scratch (where the files are made before they are swapped in) fills."""
+    """The build's work folder (where the files are made before they are swapped in) fills."""
     before = delivery(project)
     edit_pictures(project)
-    with small_disk(project / ".essay-cache" / "scratch", "64k"):
+    with small_disk(project / ".essay-cache" / "work", "64k"):
         done = essay(project, "build")
     assert done.returncode == 1, done.stderr
     line = last_line(done.stderr)

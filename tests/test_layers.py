@@ -48,3 +48,28 @@ def test_an_import_that_does_not_look_down_breaks_them(
     assert proc.returncode != 0
     assert broken in proc.stdout
     assert f"{module[:-3].replace('/', '.')} -> {imports}" in proc.stdout
+
+
+# What rendering, mixing and the products need, which `essay --help` must not pay for
+HEAVY = ("cv2", "numpy", "pydub", "mutagen", "PIL", "scipy", "opentimelineio", "watchfiles")
+
+
+def test_help_imports_nothing_a_build_needs() -> None:
+    probe = (
+        "import sys\n"
+        "from pipeline.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage: " in proc.stdout
+    imported = proc.stdout.splitlines()[-1]
+    assert imported == "", f"essay --help imported {imported}"
+
+
+def test_the_command_line_offers_every_build_profile() -> None:
+    from pipeline.cli.build import PROFILE_NAMES
+    from pipeline.publish.profiles import PROFILES
+
+    assert tuple(PROFILES) == PROFILE_NAMES

@@ -11,7 +11,7 @@ import yaml
 from conftest import Project, write_wav
 
 from pipeline.base.errors import EssayError, Problem
-from pipeline.build import check
+from pipeline.produce import check
 from pipeline.script.load import load_essay
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import Project
 from probe import video_frames
 
-from pipeline.build import build
+from pipeline.produce import build
 from pipeline.visuals.motion import ease
 
 

@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from conftest import Project, make_project, speechlike, write_wav
 from test_bad_script import LINE
 
-from pipeline.build import build
 from pipeline.cli import main
+from pipeline.produce import build
+from pipeline.publish.profiles import DRAFT
 
 SLUG = "third-man"
 NEW = ["new", SLUG, "--film", "The Third Man", "--year", "1949", "--director", "Carol Reed"]
@@ -98,7 +99,7 @@ def test_a_new_episode_checks_and_drafts_with_no_take(project: Project) -> None:
     checked = essay("check", path).output
     assert f"{path}: 6 sections on scratch narration: {', '.join(IDS)} (" in checked
     assert f"{path}: ok: 6 sections" in checked
-    first = build(project.root / path, "draft")
+    first = build(project.root / path, DRAFT)
     assert first.frames_encoded == first.checked.timeline.frames
     assert all(take.scratch for take in first.checked.takes.values())
 
@@ -116,7 +117,7 @@ def test_a_new_episode_checks_and_drafts_with_no_take(project: Project) -> None:
     episode = project.root / path
     before, turn = episode.read_text().split("- id: the-turn")
     episode.write_text(f"{before}- id: the-turn{turn.replace('scratch', take, 1)}")
-    again = build(episode, "draft")
+    again = build(episode, DRAFT)
     assert [s.section for s in again.segments if not s.reused] == ["the-turn"]
     assert not again.checked.takes["the-turn"].scratch
     assert again.checked.essay.on_scratch == tuple(i for i in IDS if i != "the-turn")

@@ -22,9 +22,10 @@ import webvtt
 import yaml
 from conftest import make_project
 
-from pipeline.build import build
-from pipeline.build.series import publish_series
-from pipeline.publish.facts import FACTS, EpisodeFacts
+from pipeline.produce import build
+from pipeline.produce.series import publish_series
+from pipeline.publish.facts import FACTS_SUFFIX, EpisodeFacts
+from pipeline.publish.profiles import MASTER
 from pipeline.publish.serve import Served, Server
 from pipeline.publish.site import SiteTemplates
 from pipeline.publish.times import clock
@@ -93,13 +94,13 @@ def output(tmp_path_factory) -> Path:
     other = root / "essays" / "other.yaml"
     other.write_text(yaml.safe_dump(second, sort_keys=False, allow_unicode=True))
     for path in (project.episode, other):
-        build(path, profile="master")
+        build(path, profile=MASTER)
     publish_series(Project.containing(project.episode))
     return root / "output"
 
 
 def facts(output: Path, slug: str) -> EpisodeFacts:
-    return EpisodeFacts.read(output / slug / f"{slug}{FACTS}")
+    return EpisodeFacts.read(output / slug / f"{slug}{FACTS_SUFFIX}")
 
 
 @pytest.fixture(scope="module")

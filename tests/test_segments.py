@@ -11,7 +11,7 @@ import numpy as np
 from conftest import Project, speechlike, write_still, write_wav
 
 from pipeline.base import ffmpeg
-from pipeline.build import check
+from pipeline.produce import check
 from pipeline.publish.mp4 import assemble
 from pipeline.publish.profiles import PROFILES
 from pipeline.render.compose import Segment

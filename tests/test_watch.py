@@ -20,13 +20,13 @@ from conftest import make_project, write_still
 
 from pipeline.base.cache import SEAL, SEGMENTS
 from pipeline.base.progress import Progress
-from pipeline.build import build
-from pipeline.build.watch import Superseded, _Cancellable
+from pipeline.produce import build
+from pipeline.produce.watch import Superseded, _Cancellable, _watched
+from pipeline.publish.profiles import DRAFT
 from pipeline.script.project import Project
 
 CHROMIUM = Path(os.environ.get("ESSAY_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-SOON = 1.0  # seconds from a save to the new version served: the author's target
 # One real `essay watch` serves these in order (about 20 s): the slow suite's, as CI runs it;
 # the cancelling of a build itself is tested in the default suite, in-process.
 SERVED = pytest.mark.slow
@@ -113,11 +113,11 @@ def ready_after(version: int):
 
 
 @SERVED
-def test_a_text_edit_is_served_within_a_second(watching: Watching) -> None:
+def test_a_text_edit_is_served(watching: Watching) -> None:
+    """How soon is benchmarks/watch.py's to measure; here, that it is served at all."""
     before = watching.state()
-    saved = watching.said("The second section, said again, talks about how it ends.")
+    watching.said("The second section, said again, talks about how it ends.")
     state = watching.until(ready_after(before["version"]))
-    assert time.monotonic() - saved <= SOON
     assert "said again, talks about how it ends." in watching.get("tiny.vtt")
     # The page reloads at the section edited: the second starts after the first's take.
     assert 2.0 < state["at"] < 4.0
@@ -164,9 +164,14 @@ def test_an_atomic_save_and_a_burst_of_saves_are_one_build_each(watching) -> Non
         watching.episode.write_text(yaml.safe_dump(doc, sort_keys=False))
         time.sleep(0.01)
     last = watching.until(ready_after(after["version"]))
-    time.sleep(0.3)  # a second build, if there were one, would have started by now
-    assert watching.state()["builds"] == last["builds"] == after["builds"] + 1
     assert "in burst 4, ends." in watching.get("tiny.vtt")
+    # A fence rather than a wait: the watcher tells changes in order, so a burst told as two
+    # would have started a second build (or cancelled one) before the marker's
+    watching.said("The second section, the marker, ends.")
+    fenced = watching.until(lambda s: ready_after(last["version"])(s) and "marker" in
+                            watching.get("tiny.vtt"))  # fmt: skip
+    assert fenced["builds"] == after["builds"] + 2
+    assert fenced["cancelled"] == after["cancelled"]
 
 
 @SERVED
@@ -220,7 +225,7 @@ def test_the_page_reloads_with_the_new_text_and_shows_problems(watching) -> None
         page.wait_for_function(
             "document.querySelector('.transcript').textContent.includes('seen in the page')"
         )
-        seen = time.monotonic() - saved
+        seen = time.monotonic() - saved  # how soon is benchmarks/watch.py's to measure
         assert page.evaluate("location.hash").startswith("#t=2.")
         watching.episode.write_text(watching.episode.read_text() + "\nsections: [oops\n")
         banner = page.locator("#essay-problems")
@@ -229,7 +234,6 @@ def test_the_page_reloads_with_the_new_text_and_shows_problems(watching) -> None
         assert "seen in the page" in page.locator(".transcript").inner_text()
         browser.close()
     print(f"the page showed the edit {seen:.2f} s after the save")  # pytest -rP shows it
-    assert seen <= 2 * SOON  # the reload and the page's load, on top of the build
 
 
 @SERVED
@@ -259,12 +263,12 @@ def test_a_newer_save_stops_a_build_between_frames_and_the_cache_stays_whole(pro
 
     opened = Project.containing(project.episode)
     with pytest.raises(Superseded):
-        build(project.episode, "draft", progress=_Cancellable(Counting(), stale), project=opened)
+        build(project.episode, DRAFT, progress=_Cancellable(Counting(), stale), project=opened)
     cache = project.root / ".essay-cache"
     assert not [p for p in (cache / SEGMENTS).iterdir() if p.name.startswith(".")]
-    assert not list((cache / "scratch").iterdir())
+    assert not list((cache / "work").iterdir())
     assert not (project.root / "output" / "tiny-draft").exists()
-    built = build(project.episode, "draft", project=opened)
+    built = build(project.episode, DRAFT, project=opened)
     assert built.frames_encoded > 0
 
 
@@ -291,3 +295,21 @@ def test_the_authors_loop_new_watch_edit_see_with_no_take(tmp_path) -> None:
     finally:
         seen.proc.send_signal(signal.SIGINT)
         seen.proc.communicate(timeout=30)
+
+
+def test_a_scratch_section_watches_nothing_outside_the_project(project, tmp_path, monkeypatch):
+    """A section on the synthetic voice has no take file: nothing of the working folder (a
+    home folder, say, with other things in it) is watched on its account."""
+    elsewhere = tmp_path / "home"
+    (elsewhere / "Videos").mkdir(parents=True)
+    (elsewhere / "notes.txt").write_text("not the project's")
+    monkeypatch.chdir(elsewhere)
+    doc = project.read()
+    doc["sections"][1]["narration"]["audio"] = "scratch"
+    project.write(doc)
+    opened = Project.containing(project.episode)
+    essay = opened.load(project.episode)
+    assert essay.sections[1].narration.scratch and essay.sections[1].narration.audio is None
+    folders, counts = _watched(opened, project.episode, essay)
+    assert folders and all(f.is_relative_to(project.root.resolve()) for f in folders)
+    assert not counts(elsewhere / "notes.txt") and not counts(elsewhere.resolve())

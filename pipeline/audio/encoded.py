@@ -86,7 +86,7 @@ def _encode(essay, timeline, takes, music, spec: SoundSpec, work: Path) -> list[
     """Mix and encode; returns the names of the streams made."""
     settings = essay.settings
     pcm, stem = work / "mix.f32", work / "voice.f32"
-    plan = plan_mix(timeline, takes, music, settings.audio, settings.music, stem, spec.exact)
+    plan = plan_mix(timeline, takes, music, settings.audio, settings.ducking, stem, spec.exact)
     finish(plan, settings.audio, pcm, measure=spec.exact)
     stem.unlink()
     raw = ["-f", "f32le", "-ar", str(ffmpeg.SAMPLE_RATE), "-ac", "2", "-i", str(pcm)]
@@ -125,7 +125,7 @@ def mix_key(
         [MIX_VERSION, __version__],
         asdict(spec),
         settings.audio.model_dump(),
-        settings.music.model_dump(exclude={"bed", "cues"}),
+        settings.ducking.model_dump(),
         timeline.samples,
         [
             [file_digest(c.source), c.source_in, c.source_out, c.start, c.fade_ms]

@@ -20,7 +20,7 @@ from pipeline.audio.loudness import LIMIT_CONTEXT, integrated, limit, measure_st
 from pipeline.audio.music import MusicTrack
 from pipeline.audio.takes import Take, read_clips
 from pipeline.base.ffmpeg import SAMPLE_RATE
-from pipeline.script.settings import Audio, Music
+from pipeline.script.settings import Audio, Ducking
 from pipeline.timing import envelope
 from pipeline.timing.timeline import Timeline
 
@@ -50,7 +50,7 @@ def plan_mix(
     takes: Mapping[str, Take],
     music: Sequence[MusicTrack],
     audio: Audio,
-    ducking: Music,
+    ducking: Ducking,
     stem: Path,
     exact: bool = True,
 ) -> MixPlan:
@@ -133,7 +133,7 @@ def _speech_on_clock(timeline: Timeline) -> np.ndarray:
     return mask
 
 
-def duck_curve(mask: np.ndarray, ducking: Music) -> np.ndarray:
+def duck_curve(mask: np.ndarray, ducking: Ducking) -> np.ndarray:
     """Music gain in dB per hop: down by `duck` under speech, with attack and release ramps.
 
     Pauses shorter than `hold` keep it down. It starts going down `attack` before the first

@@ -21,6 +21,7 @@ import wave
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -44,7 +45,7 @@ _NOT_FOUND = 2  # EE_NOT_FOUND
 
 
 class _Event(ctypes.Structure):
-    _fields_ = [
+    _fields_: ClassVar = [
         ("type", ctypes.c_int),
         ("unique_identifier", ctypes.c_uint),
         ("text_position", ctypes.c_int),  # 1-based, in characters

@@ -1,4 +1,4 @@
-"""The project's cache: named areas of entries kept by content key, and scratch folders.
+"""The project's cache: named areas of entries kept by content key, and work folders.
 
 It lives in <project>/.essay-cache. An entry (a file, or a folder of files) is made under a
 temporary name beside its final one and renamed into place, so nothing in the cache is
@@ -33,14 +33,14 @@ from pipeline.base.signals import left_behind
 
 CACHE_DIR = ".essay-cache"
 # The areas: encoded video by content key; encoded sound and its loudness; facts measured
-# of music files and takes, by file digest, and of every file as it stands (FACTS); what each
+# of music files and takes, by file digest, and of every file as it stands (FILE_FACTS); what each
 # output/ folder holds and the keys it was made of; scratch narration, synthesised, by its
 # text and voice; the page templates, compiled.
 SEGMENTS, SOUND, ANALYSIS, DELIVERED = "segments", "sound", "analysis", "delivered"
 VOICE, COMPILED = "voice", "compiled"
-FACTS = "files.json"  # in ANALYSIS: what was learnt of the project's files (base/known.py)
+FILE_FACTS = "files.json"  # in ANALYSIS: what was learnt of the project's files (base/known.py)
 AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED, VOICE, COMPILED)
-SCRATCH = "scratch"  # one folder per running build
+WORK = "work"  # one folder per running build, for its temporary files
 LOCKS = "locks"  # one file per episode, held by the build making it
 SEAL = ".seal"
 _STALE_SECONDS = 24 * 3600  # what a build left half-made this long ago, no build is using
@@ -209,7 +209,7 @@ class Cache:
         """The project's cache, with what earlier builds learnt of its files recalled."""
         cache = cls(project / CACHE_DIR)
         if not facts.recalled(project):
-            found = cache.area(ANALYSIS).get(FACTS)
+            found = cache.area(ANALYSIS).get(FILE_FACTS)
             with contextlib.suppress(OSError, ValueError):  # unreadable: all is learnt again
                 facts.recall(project, found.read_text(encoding="utf-8") if found else "[]")
         return cache
@@ -223,19 +223,19 @@ class Cache:
             return
         area = self.area(ANALYSIS)
         with contextlib.suppress(OSError, ValueError):
-            found = area.path(FACTS)
+            found = area.path(FILE_FACTS)
             theirs = found.read_text(encoding="utf-8") if found.is_file() else None
-            area.put_text(FACTS, facts.record(project, theirs))
+            area.put_text(FILE_FACTS, facts.record(project, theirs))
 
     def area(self, name: str) -> Area:
         if name not in AREAS:
             raise ValueError(f"no cache area '{name}'; the areas are {', '.join(AREAS)}")
         return self._areas.setdefault(name, Area(self.root / name))
 
-    def scratch(self, prefix: str) -> Path:
+    def workspace(self, prefix: str) -> Path:
         """A fresh folder for one build's temporary files; the caller removes it. What
         killed builds left (here and half-made in the areas) is swept first."""
-        base = self.root / SCRATCH
+        base = self.root / WORK
         base.mkdir(parents=True, exist_ok=True)
         self.sweep()
         return Path(tempfile.mkdtemp(prefix=_temporary(prefix), dir=base))
@@ -250,7 +250,7 @@ class Cache:
 
     def sweep(self) -> None:
         """Remove what killed builds left half-made: never what a running build is using."""
-        for folder in [self.root / SCRATCH, *(self.root / a for a in AREAS)]:
+        for folder in [self.root / WORK, *(self.root / a for a in AREAS)]:
             if folder.is_dir():
                 for entry in folder.iterdir():
                     if _abandoned(entry):

@@ -6,10 +6,13 @@ import errno
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,30 @@ class EssayError(Exception):
 
 class RenderError(Exception):
     """A tool the pipeline runs (ffmpeg, the rasteriser) failed on input that validated."""
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What came of one episode's check, build or export: its result, or why there is none."""
+
+    value: T | None = None
+    problems: tuple[Problem, ...] = ()  # the input cannot be built as it is (exit status 2)
+    failure: RenderError | OSError | None = None  # a tool failed, a file could not be written
+
+    @property
+    def status(self) -> str:
+        return "invalid" if self.problems else "failed" if self.failure else "ok"
+
+
+def attempt(action: Callable[[], T]) -> Outcome[T]:
+    """Run one episode's work under the one rule every command follows: problems in the
+    input, and a tool or a file that failed, end that episode alone; an interrupt ends all."""
+    try:
+        return Outcome(action())
+    except EssayError as err:
+        return Outcome(problems=tuple(err.problems))
+    except (RenderError, OSError) as err:
+        return Outcome(failure=err)
 
 
 def problem_lines(found: Iterable[Problem], what: str | None = None) -> list[str]:

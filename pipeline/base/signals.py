@@ -1,5 +1,5 @@
 """SIGTERM and SIGHUP taken as Ctrl-C is: a CI runner cancelling a job, or a terminal closed,
-stops a build the same clean way (children ended, scratch removed, output/ as it was)."""
+stops a build the same clean way (children ended, temporaries removed, output/ as it was)."""
 
 from __future__ import annotations
 

@@ -14,22 +14,28 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.base.errors import EssayError, RenderError
+from pipeline.base.errors import RenderError
 from pipeline.base.progress import Progress
 from pipeline.cli import report
 from pipeline.cli.progress import progress_for
-from pipeline.publish.profiles import PROFILES
 from pipeline.script.selection import Selection, select
 
 if TYPE_CHECKING:
-    from pipeline.build import Built
+    from pipeline.produce import Built
+    from pipeline.publish.profiles import BuildProfile
 
 
-@click.command()
+# The profiles' names, for --help without importing what builds them (publish/profiles.py,
+# whose PROFILES a test holds to these).
+PROFILE_NAMES = ("master", "draft")
+
+
+@click.command(name="build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--profile",
-    type=click.Choice(list(PROFILES)),
+    "profile_name",
+    type=click.Choice(PROFILE_NAMES),
     default="master",
     show_default=True,
     help="master: delivery settings from series.yaml; draft: 480p, fast, for a quick look.",
@@ -39,9 +45,10 @@ if TYPE_CHECKING:
     "-j",
     type=click.IntRange(1, 64),
     default=None,
-    help="Sections rendered at once (default: chosen for this machine).",
+    help="Segments (shots and crossfades) encoded at once (default: chosen for this machine).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar: one line per section.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bar: one line per shot or crossfade.")  # fmt: skip
 @click.option("--burn-subtitles", is_flag=True,
               help="Draw the subtitles into the picture too, in the series' style.")  # fmt: skip
 @click.option("--scheduler", envvar="ESSAY_SCHEDULER", metavar="ADDRESS",
@@ -49,9 +56,9 @@ if TYPE_CHECKING:
               "workers see the project at the same path; needs the [dask] extra.")  # fmt: skip
 @click.option("--report", "report_to", type=click.Path(path_type=Path), metavar="FILE",
               help="Also write what was built, reused or refused, as JSON, to FILE.")  # fmt: skip
-def build(
+def build_command(
     paths: Sequence[Path],
-    profile: str,
+    profile_name: str,
     jobs: int | None,
     quiet: bool,
     burn_subtitles: bool,
@@ -63,9 +70,12 @@ def build(
     the working directory; then the series' page, feed and manifest. Exit status 2 if any
     episode is not valid (the others are built), 1 if a tool failed or a file could not be
     written, 130/143/129 if stopped by Ctrl-C, SIGTERM or SIGHUP (output/ as it was)."""
+    from pipeline.publish.profiles import PROFILES
+
     selections, problems = select(paths)
     if problems:
         report.problems(problems)
+    profile = PROFILES[profile_name]
     run = _Run(profile, jobs, burn_subtitles, progress_for(sys.stderr.isatty() and not quiet))
     run.unopened = bool(problems)
     episodes = [(s, e) for s in selections for e in s.episodes]
@@ -78,7 +88,7 @@ def build(
             for k, (picked, path) in enumerate(episodes):
                 run.progress.episode(report.shown(path), k, len(episodes))
                 run.episode(picked, path, alone=len(episodes) == 1)
-        if profile == "master":
+        if profile.series_files:
             for picked in selections:
                 run.series(picked)
     finally:
@@ -90,7 +100,7 @@ def build(
 
 def _on_cluster(run: _Run, address: str, selections, episodes) -> None:
     """Every episode at once on the cluster, each said as it is done, in order."""
-    from pipeline.build.cluster import ClusterError, connected
+    from pipeline.produce.cluster import ClusterError, connected
 
     roots = [s.project.root for s in selections]
     try:
@@ -117,7 +127,7 @@ def _nothing(selections: list[Selection]) -> str:
 class _Run:
     """One `essay build`: what came of each episode, and of the series' files."""
 
-    profile: str
+    profile: BuildProfile
     jobs: int | None
     burn: bool
     progress: Progress
@@ -128,40 +138,33 @@ class _Run:
     def episode(self, picked: Selection, path: Path, alone: bool, build_it=None) -> None:
         """Build one episode (here, or `build_it(project)`: on a cluster) and say what came
         of it."""
-        from pipeline.build import build as run_build
+        from pipeline.produce import build
 
         started, shown = time.monotonic(), report.shown(path)
-        row = {"episode": shown, "status": "built", "problems": [], "warnings": []}
-        self.rows["episodes"].append(row)
-        interrupted = f"{shown} was not built, its output/ folder is as it was"
         build_it = build_it or partial(
-            run_build, path, self.profile, self.jobs, self.progress, self.burn
+            build, path, self.profile, self.jobs, self.progress, self.burn
         )
-        try:
-            built = report.guard(partial(build_it, picked.project), interrupted)
-        except EssayError as err:
-            row["warnings"] += report.mended(picked.project.cache)
-            self.progress.close()
-            report.problems(
-                err.problems, "nothing was built" if alone else f"{shown} was not built"
-            )
-            row |= {"status": "invalid", "problems": [str(p) for p in err.problems]}
-            return
-        except (RenderError, OSError) as err:  # a tool failed, or a file could not be written
-            row["warnings"] += report.mended(picked.project.cache)
-            self.progress.close()
-            report.failed(err, path)
-            row |= {"status": "failed", "problems": [report.reason(err)]}
-            return
-        self.progress.close()
-        row |= _built(path, built, time.monotonic() - started)
-        row["warnings"] += report.mended(picked.project.cache)
+        done, mended = report.episode(
+            partial(build_it, picked.project), path, picked.project.cache,
+            refused="nothing was built" if alone else f"{shown} was not built",
+            stopped_after=f"{shown} was not built, its output/ folder is as it was",
+            before_saying=self.progress.close,
+        )  # fmt: skip
+        row = {"episode": shown, "status": "built", "problems": [], "warnings": []}
+        if done.problems:
+            row |= {"status": "invalid", "problems": [str(p) for p in done.problems]}
+        elif done.failure:
+            row |= {"status": "failed", "problems": [report.reason(done.failure)]}
+        else:
+            row |= _built(path, done.value, time.monotonic() - started)
+        row["warnings"] += mended
+        self.rows["episodes"].append(row)
 
     def series(self, picked: Selection) -> None:
-        from pipeline.build.series import check_series, publish_series
+        from pipeline.produce.series import publish_series
 
         project = picked.project
-        errors = [p for p in check_series(project) if not p.warning]  # `essay check` warns
+        errors = [p for p in project.check_series() if not p.warning]  # `essay check` warns
         if errors:
             report.problems(errors, "the series' files were not written")
             self.unopened = True

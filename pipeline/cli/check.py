@@ -9,18 +9,17 @@ from pathlib import Path
 
 import click
 
-from pipeline.base.errors import EssayError, RenderError
 from pipeline.cli import report
 from pipeline.script.selection import Selection, select
 
 
-@click.command()
+@click.command(name="check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: Sequence[Path]) -> None:
+def check_command(paths: Sequence[Path]) -> None:
     """Validate episodes without rendering: the ones named, the whole series of a project
     (its folder or its essays/ folder), or, with no paths, the series of the project around
     the working directory. Exit status 2 if anything is wrong, 1 if a tool failed."""
-    from pipeline.build import check as run_check
+    from pipeline.produce import check
 
     selections, problems = select(paths)
     invalid, broke = bool(problems), False
@@ -29,21 +28,14 @@ def check(paths: Sequence[Path]) -> None:
     for picked in selections:
         _series_line(picked, whole=not paths or any(p.is_dir() for p in paths))
         for path in picked.episodes:
-            try:
-                checked = report.guard(partial(run_check, path, project=picked.project))
-            except EssayError as err:
-                report.problems(err.problems, f"{report.shown(path)} cannot be built as it is")
-                invalid = True
-                continue
-            except RenderError as err:  # a tool failed on input that validated
-                report.failed(err, path)
-                broke = True
-                continue
-            finally:  # what its check found damaged in the cache, whatever came of it
-                report.mended(picked.project.cache)
-            report.warnings(checked.warnings)
-            report.on_scratch(path, checked.essay)
-            click.echo(f"{report.shown(path)}: ok: {_summary(checked)}")
+            refused = f"{report.shown(path)} cannot be built as it is"
+            run = partial(check, path, project=picked.project)
+            done, _ = report.episode(run, path, picked.project.cache, refused)
+            invalid, broke = invalid or bool(done.problems), broke or bool(done.failure)
+            if done.value is not None:
+                report.warnings(done.value.warnings)
+                report.on_scratch(path, done.value.essay)
+                click.echo(f"{report.shown(path)}: ok: {_summary(done.value)}")
     for picked in selections:
         found = _series(picked)
         invalid = invalid or any(not p.warning for p in found)
@@ -75,9 +67,7 @@ def _summary(checked) -> str:
 
 def _series(picked: Selection) -> list:
     """What is wrong between the project's episodes (two with one number, say)."""
-    from pipeline.build.series import check_series
-
-    found = check_series(picked.project)
+    found = picked.project.check_series()
     report.warnings(p for p in found if p.warning)
     errors = [p for p in found if not p.warning]
     if errors:

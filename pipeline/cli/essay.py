@@ -6,13 +6,13 @@ import click
 
 from pipeline.base.signals import stopping_cleanly
 from pipeline.cli import report
-from pipeline.cli.build import build
-from pipeline.cli.check import check
+from pipeline.cli.build import build_command
+from pipeline.cli.check import check_command
 from pipeline.cli.export import export_command
 from pipeline.cli.new import new_command
 from pipeline.cli.prune import prune_command
 from pipeline.cli.verify import verify_command
-from pipeline.cli.watch import watch
+from pipeline.cli.watch import watch_command
 
 
 class _Essay(click.Group):
@@ -36,9 +36,9 @@ def main() -> None:
 
 
 main.add_command(new_command)
-main.add_command(check)
-main.add_command(build)
+main.add_command(check_command)
+main.add_command(build_command)
 main.add_command(prune_command)
 main.add_command(verify_command)
 main.add_command(export_command)
-main.add_command(watch)
+main.add_command(watch_command)

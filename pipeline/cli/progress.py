@@ -46,7 +46,7 @@ class LineProgress(Progress):
 
 
 class BarProgress(Progress):
-    """On a terminal: sections done, frames per second and time left."""
+    """On a terminal: shots and crossfades done, frames per second and time left."""
 
     def __init__(self) -> None:
         from rich.console import Console

@@ -13,7 +13,15 @@ from pipeline.base.cache import Cache
 
 # What a problem or a failure says is base.errors', so the preview page says it the same
 # way; describe, plural and reason are the command line's too (report.plural, ...).
-from pipeline.base.errors import Problem, RenderError, problem_lines, reason, shown
+from pipeline.base.errors import (
+    Outcome,
+    Problem,
+    RenderError,
+    attempt,
+    problem_lines,
+    reason,
+    shown,
+)
 from pipeline.base.errors import describe as describe
 from pipeline.base.errors import plural as plural
 from pipeline.base.signals import Stopped, exit_status, name_of
@@ -39,6 +47,27 @@ def stopped(stop: KeyboardInterrupt, after: str | None = None) -> NoReturn:
     said = "interrupted" if not isinstance(stop, Stopped) else f"stopped by {name_of(stop)}"
     click.echo(f"{said}; {after}" if after else said, err=True)
     sys.exit(exit_status(stop))
+
+
+def episode(
+    action: Callable[[], T],
+    path: Path,
+    cache: Cache,
+    refused: str,
+    stopped_after: str | None = None,
+    before_saying: Callable[[], None] = lambda: None,
+) -> tuple[Outcome[T], list[str]]:
+    """One episode's check, build or export: an interrupt ends the program (saying
+    `stopped_after`); problems in the input (then `refused`, what came of them) or a failed
+    tool are said a line each, after `before_saying` (a progress bar put away); then the
+    cache entries found damaged. Returns what came of it, and those lines."""
+    done = guard(lambda: attempt(action), stopped_after)
+    before_saying()
+    if done.problems:
+        problems(done.problems, refused)
+    elif done.failure:
+        failed(done.failure, path)
+    return done, mended(cache)
 
 
 def unwritable(err: OSError) -> NoReturn:

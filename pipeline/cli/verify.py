@@ -10,7 +10,7 @@ import click
 from pipeline.base.errors import EssayError
 from pipeline.cli import report
 from pipeline.publish.manifest import MANIFEST, verify
-from pipeline.script.project import project_root
+from pipeline.script.project import OUTPUT, project_root
 
 
 @click.command(name="verify")
@@ -37,6 +37,6 @@ def verify_command(output: Path | None) -> None:
 
 def _project_output() -> Path:
     try:
-        return project_root(Path.cwd()) / "output"
+        return project_root(Path.cwd()) / OUTPUT
     except EssayError:
-        return Path("output")
+        return Path(OUTPUT)

@@ -19,30 +19,30 @@ from pipeline.script.project import EPISODE_TYPES, ESSAYS
 from pipeline.script.selection import select
 
 if TYPE_CHECKING:
-    from pipeline.build.watch import Rebuilt
+    from pipeline.produce.watch import Rebuilt
 
 ONE = "essay watch takes one episode, essays/<slug>.yaml"
 
 
-@click.command()
+@click.command(name="watch")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True,
               help="Serve the preview on 127.0.0.1 at this port.")  # fmt: skip
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar: one line per build.")
-def watch(path: Path, port: int, quiet: bool) -> None:
+def watch_command(path: Path, port: int, quiet: bool) -> None:
     """Serve the draft of the episode at PATH on 127.0.0.1 and build it again whenever it,
     the series file, a template or a file it shows or plays is saved: the page reloads at
     the section that changed, and shows the problems of a save that cannot be built over
     the last good build. A save during a build starts it again. Ctrl-C stops it (exit
     status 130; 143/129 for SIGTERM/SIGHUP); 2 if PATH is not an episode, 1 if the port is
     taken."""
-    from pipeline.build.watch import watch as run_watch
+    from pipeline.produce.watch import watch
 
     picked = _episode(path)
     progress = _Bar() if sys.stderr.isatty() and not quiet else Progress()
     try:
         report.guard(
-            lambda: run_watch(picked.project, path, port, _Terminal(), progress),
+            lambda: watch(picked.project, path, port, _Terminal(), progress),
             "the preview is stopped",
         )
     except OSError as err:
@@ -101,7 +101,7 @@ class _Terminal:
 
 
 class _Bar(BarProgress):
-    """The bar while sections render, without the stage lines a build prints: a watch
+    """The bar while shots and crossfades render, without the stage lines a build prints: a watch
     builds many times."""
 
     def stage(self, name: str) -> None:

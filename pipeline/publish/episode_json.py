@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.publish.facts import (
-    FACTS,
+    FACTS_SUFFIX,
     ChapterFacts,
     EpisodeFacts,
     VideoFile,
@@ -41,4 +41,4 @@ def _text(rendered: Rendered) -> str:
     return facts_of(rendered).to_json()
 
 
-EPISODE_JSON = text_product(FACTS, _text, role="facts")
+EPISODE_JSON = text_product(FACTS_SUFFIX, _text, role="facts")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.script.settings import Site
 
-FACTS = ".episode.json"  # after the slug
+FACTS_SUFFIX = ".episode.json"  # after the slug: <slug>.episode.json
 # Podcasting 2.0's namespace for guids: the feed's is uuid5 of its URL in it; an episode's,
 # of the series and its number, so a new title or a new address keeps it.
 PODCAST_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")

@@ -12,12 +12,12 @@ from pipeline.publish.product import Product, Rendered
 from pipeline.publish.tags import ffmetadata
 
 
-def write_m4a(stream: Path, out: Path, metadata: str, cover: bytes, scratch: Path) -> None:
-    tags = scratch / "edition-metadata.txt"
+def write_m4a(stream: Path, out: Path, metadata: str, cover: bytes, work: Path) -> None:
+    tags = work / "edition-metadata.txt"
     tags.write_text(metadata, encoding="utf-8")
     art: list[str] = []
     if cover:
-        picture = scratch / "cover.jpg"
+        picture = work / "cover.jpg"
         picture.write_bytes(cover)
         art = ["-i", str(picture), "-map", "2:v", "-disposition:v", "attached_pic"]
     ffmpeg.run(
@@ -34,7 +34,7 @@ def _metadata(rendered: Rendered) -> str:
 
 def _make(rendered: Rendered, out: Path) -> None:
     stream = rendered.sound.path(AAC)
-    write_m4a(stream, out, _metadata(rendered), cover_jpeg(rendered), rendered.scratch)
+    write_m4a(stream, out, _metadata(rendered), cover_jpeg(rendered), rendered.work)
 
 
 EDITION = Product(".m4a", edition_recipe, _make, sound=AAC, role="m4a")

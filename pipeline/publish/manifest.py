@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.cache import bytes_digest, file_digest
-from pipeline.publish.delivery import Delivery
+from pipeline.publish.catalogue import Catalogue
 
 MANIFEST = "manifest.json"
 _TYPES = {
@@ -34,16 +34,16 @@ def type_of(name: str) -> str:
     return _TYPES.get(Path(name).suffix, "application/octet-stream")
 
 
-def manifest(delivery: Delivery, series_files: Iterable[str]) -> str:
+def manifest(catalogue: Catalogue, series_files: Iterable[str]) -> str:
     """The manifest of the episodes' files and the series' own (names in output/)."""
     entries = []
-    for episode in delivery.episodes:
-        for path in delivery.files(episode):
-            entry = _entry(delivery.output, path)
+    for episode in catalogue.episodes:
+        for path in catalogue.files(episode):
+            entry = _entry(catalogue.output, path)
             if entry["type"].startswith(("video/", "audio/")):
                 entry["duration"] = round(episode.duration, 3)
             entries.append(entry | {"episode": episode.slug})
-    entries += [_entry(delivery.output, delivery.output / name) for name in series_files]
+    entries += [_entry(catalogue.output, catalogue.output / name) for name in series_files]
     return json.dumps({"files": entries}, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -83,6 +83,6 @@ def verify(output: Path) -> list[Mismatch]:
 
 def _delivered(name: str, listed: list[dict]) -> bool:
     """Is `name` where the manifest's files are: the series' own, or an episode's folder?
-    (Other folders of output/, such as drafts, are not the delivery.)"""
+    (Other folders of output/, such as drafts, are not the catalogue.)"""
     folders = {Path(e["path"]).parent.as_posix() for e in listed}
     return Path(name).parent.as_posix() in folders

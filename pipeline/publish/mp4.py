@@ -22,15 +22,15 @@ def assemble(
     audio: Path,
     metadata: str,
     out: Path,
-    scratch: Path,
+    work: Path,
     edit_list: bool = True,
 ) -> None:
     """`segments`: each file and its frames. `audio` is the encoded sound, exactly as long as
     the segments together; both are copied, not re-encoded. `metadata` is ffmpeg's metadata
     file (tags and chapters)."""
-    listing = scratch / f"{out.name}.segments.txt"
+    listing = work / f"{out.name}.segments.txt"
     listing.write_text(_listing(segments, fps), encoding="utf-8")
-    tags = scratch / f"{out.name}.metadata.txt"
+    tags = work / f"{out.name}.metadata.txt"
     tags.write_text(metadata, encoding="utf-8")
     ffmpeg.run(
         *("-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(audio)),
@@ -81,7 +81,7 @@ def video(rendition: Rendition, index: int) -> Product:
         audio, tags = rendered.sound.path(AAC), _metadata(rendered)
         frames = [job.frames for job in rendered.jobs]
         segments = list(zip(rendered.segments[index], frames, strict=True))
-        assemble(segments, rendition.fps, audio, tags, out, rendered.scratch, index == 0)
+        assemble(segments, rendition.fps, audio, tags, out, rendered.work, index == 0)
 
     # 2: each segment's duration given, so the frames after a join keep their times
     return Product(suffix(rendition, index), key, make, sound=AAC, version=2)

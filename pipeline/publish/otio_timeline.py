@@ -55,7 +55,7 @@ def otio_timeline(
     if overlays:  # the captions and credits drawn over stills, transparent around them
         made.tracks.append(_video("Overlays", shots, fps, lambda s: _overlay(s, overlays)))
     made.tracks.append(_narration(timeline.narration, essay))
-    ducking = essay.settings.music.model_dump(mode="json")  # the mix's, which .otio lacks
+    ducking = essay.settings.ducking.model_dump(mode="json")  # the mix's, which .otio lacks
     for k, spans in enumerate(_lanes(timeline.music)):
         name = f"Music {k + 1}" if k else "Music"
         made.tracks.append(_music(name, spans, music, ducking))

@@ -32,7 +32,7 @@ class Rendered:
     segments: tuple[tuple[Path, ...], ...]  # the encoded pictures: a sequence a rendition
     sound: Sound
     loudness: dict[str, Loudness]  # of each delivered file that carries sound, by name
-    scratch: Path  # for a maker's temporary files
+    work: Path  # for a maker's temporary files
     site: SiteTemplates  # the pages' templates
     files: dict[str, str]  # what each delivered file is (its product's role): its name
 

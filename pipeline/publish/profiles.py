@@ -36,6 +36,7 @@ class BuildProfile:
     products: tuple[Product, ...]  # besides a video file a rendition
     folder_suffix: str  # output/<slug><suffix>/
     scratch: bool = False  # may carry scratch narration (else only with allow_scratch)
+    series_files: bool = False  # what it delivers is the series': its page, feed, manifest
 
     def folder(self, slug: str) -> str:
         return f"{slug}{self.folder_suffix}"
@@ -48,7 +49,7 @@ class BuildProfile:
 
 MASTER = BuildProfile(
     "master",
-    rendition.delivery,
+    rendition.master_and_web,
     SoundSpec(exact=True, aac_bitrate=None, mp3=True),
     (
         srt.SUBTITLES,
@@ -67,6 +68,7 @@ MASTER = BuildProfile(
         episode_json.EPISODE_JSON,
     ),
     "",
+    series_files=True,
 )
 DRAFT = BuildProfile(
     "draft",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.errors import writing
-from pipeline.publish.delivery import Delivery
+from pipeline.publish.catalogue import Catalogue
 from pipeline.publish.facts import SeriesFacts
 from pipeline.publish.feed import FEED, feed_xml
 from pipeline.publish.manifest import MANIFEST, manifest
@@ -31,24 +31,24 @@ class Series:
     language: str
 
 
-def write_series(series: Series, delivery: Delivery, templates: SiteTemplates) -> list[Path]:
+def write_series(series: Series, catalogue: Catalogue, templates: SiteTemplates) -> list[Path]:
     """The series' files, made from what output/ holds; returns their paths."""
-    output, made = delivery.output, []
-    cover = _cover(delivery)
+    output, made = catalogue.output, []
+    cover = _cover(catalogue)
     if cover:
         made.append(_put(output / COVER, lambda tmp: shutil.copyfile(cover, tmp)))
     if series.site and cover:
         facts = SeriesFacts(series.title, series.author, series.site, COVER)
-        xml = feed_xml(facts, delivery.episodes, delivery.sizes())
+        xml = feed_xml(facts, catalogue.episodes, catalogue.sizes())
         made.append(_put(output / FEED, lambda tmp: tmp.write_bytes(xml)))
-    page = templates.render("series.html", _context(series, delivery, bool(cover)))
+    page = templates.render("series.html", _context(series, catalogue, bool(cover)))
     made.append(_put(output / PAGE, lambda tmp: tmp.write_text(page, encoding="utf-8")))
-    listing = manifest(delivery, [p.name for p in made])
+    listing = manifest(catalogue, [p.name for p in made])
     made.append(_put(output / MANIFEST, lambda tmp: tmp.write_text(listing, encoding="utf-8")))
     return made
 
 
-def _context(series: Series, delivery: Delivery, cover: bool) -> dict:
+def _context(series: Series, catalogue: Catalogue, cover: bool) -> dict:
     feed = FEED if series.site and cover else None
     description = series.site.description if series.site else ""
     return {
@@ -58,19 +58,19 @@ def _context(series: Series, delivery: Delivery, cover: bool) -> dict:
             "feed": feed,
             "cover": COVER if cover else None,
         },
-        "episodes": list(delivery.episodes),
+        "episodes": list(catalogue.episodes),
         "clock": clock,
         "language": series.language,
     }
 
 
-def _cover(delivery: Delivery) -> Path | None:
+def _cover(catalogue: Catalogue) -> Path | None:
     """The series' square art: the first episode's (a podcast app keeps a series' art;
     the newest episode's would change it every week)."""
-    for episode in sorted(delivery.episodes, key=lambda e: e.number):
-        path = delivery.path(episode, "cover")
-        if path and (delivery.output / path).is_file():
-            return delivery.output / path
+    for episode in sorted(catalogue.episodes, key=lambda e: e.number):
+        path = catalogue.path(episode, "cover")
+        if path and (catalogue.output / path).is_file():
+            return catalogue.output / path
     return None
 
 

@@ -30,10 +30,6 @@ class Rendition:
     def size(self) -> tuple[int, int]:
         return (self.width, self.height)
 
-    @property
-    def is_master(self) -> bool:
-        return self.name == _MASTER_NAME
-
     def x264_args(self) -> list[str]:
         """H.264 High, 4:2:0, BT.709, closed GOP with a keyframe every 2 s (STANDARDS.md)."""
         # the colour tags go to x264 itself: ffmpeg's own options lose two of the three;
@@ -49,7 +45,7 @@ class Rendition:
         ]
 
 
-def delivery(video: Video, heights: tuple[int, ...] = ()) -> tuple[Rendition, ...]:
+def master_and_web(video: Video, heights: tuple[int, ...] = ()) -> tuple[Rendition, ...]:
     """The series' own settings (what subscribers get), then a rendition for each of
     `heights` below the video's, tallest first."""
     master = Rendition(_MASTER_NAME, video.width, video.height, video.fps, video.crf, video.preset)

@@ -26,7 +26,7 @@ from pipeline.render.rendition import Rendition
 @dataclass(frozen=True)
 class SegmentResult:
     name: str  # the job's: a shot or a crossfade
-    section: str
+    section: str  # the id of the section it shows (a crossfade: the one it fades into)
     paths: tuple[Path, ...]  # one a rendition, in the job's order
     frames: int
     reused: bool  # nothing of it was encoded
@@ -39,11 +39,11 @@ class SegmentResult:
 
 def segments_at_once(jobs: Sequence[SegmentJob], cores: int) -> int:
     """Segments at once, by measurement (benchmarks/render.py). At 1080p on 2 cores, two
-    sections with one x264 thread each beat one with two by 2 to 8% (6 sections, three
+    segments with one x264 thread each beat one with two by 2 to 8% (6 of them, three
     alternating rounds: 70.8-75.7 s against 76.0-80.0 s), for about 220 MB more (a second
     encoder): 820 against 600 MB. More than two would hold more encoders for little: x264
     scales well to about 4 threads a stream. A small draft is the other way round: making
-    its frames is the slow part, so one section a core."""
+    its frames is the slow part, so one segment a core."""
     small = bool(jobs) and jobs[0].size[0] * jobs[0].size[1] < 1280 * 720
     return cores if small else min(2, cores)
 
@@ -157,7 +157,7 @@ def room_for(jobs: Sequence[SegmentJob], cache: Cache, output: Path) -> None:
             size = 2 * _rate(rendition) / 8 * job.frames / job.fps
             videos += size
             segments += 0 if area.path(_name(name)).exists() else size
-    needs = {cache.root: segments + videos}  # the joined videos are made in its scratch
+    needs = {cache.root: segments + videos}  # the joined videos are made in its work folder
     output.mkdir(parents=True, exist_ok=True)
     if os.stat(output).st_dev != os.stat(cache.root).st_dev:
         needs[output] = videos

@@ -7,10 +7,9 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from PIL import Image
 
 from pipeline.base.errors import shown
 from pipeline.base.known import known
@@ -23,8 +22,17 @@ IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 FONT_TYPES = (".ttf", ".otf")
 _FILE_KEYS = {"audio", "take", "still", "file"}
 _EXIF_ORIENTATION = 0x0112
-# Pillow warns of an image over MAX_IMAGE_PIXELS and opens it; _probe refuses it in a line
-warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+@cache
+def _pillow():
+    """Pillow, when a still is first looked at (not for `essay --help`)."""
+    from PIL import Image
+
+    # Pillow warns of an image over MAX_IMAGE_PIXELS and opens it; _probe refuses it in a line
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+    return Image
+
 
 Report = Callable[[KeyPath, str], None]
 
@@ -122,7 +130,7 @@ def _probe_once(file: Path) -> tuple[int, int] | str:
     """_probe, once for a file as it stands (base/known.py), in this process and the next:
     decoding twenty stills again took a quarter of a no-op build, and 0.3 s of each save
     `essay watch` builds."""
-    found = known(f"still size:{Image.MAX_IMAGE_PIXELS}", file, _probe)
+    found = known(f"still size:{_pillow().MAX_IMAGE_PIXELS}", file, _probe)
     return found if isinstance(found, str) else (found[0], found[1])
 
 
@@ -130,6 +138,7 @@ def _probe(file: Path) -> tuple[int, int] | str:
     """Upright size; decoding the image (at 1/8 scale, cheaply) proves it is whole.
     A string says why it cannot be used. An image over Pillow's limit is refused from its
     header, before anything is allocated for its pixels."""
+    Image = _pillow()
     try:
         with Image.open(file) as im:
             w, h = im.size
@@ -147,7 +156,7 @@ def _probe(file: Path) -> tuple[int, int] | str:
 
 
 def _too_big(file: Path, pixels: int, size: str) -> str:
-    limit = Image.MAX_IMAGE_PIXELS
+    limit = _pillow().MAX_IMAGE_PIXELS
     return (
         f"{shown(file)} has {pixels / 1e6:,.0f} million pixels{size}, more than the "
         f"{limit / 1e6:.0f} million Pillow opens (MAX_IMAGE_PIXELS, its guard against "

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from PIL import ImageFont
-
 
 @dataclass(frozen=True)
 class Font:
@@ -31,7 +29,9 @@ _MEASURE_SIZE = 200  # measure large, scale down: integer pixel rounding stays n
 
 
 @cache
-def _face(path: Path) -> ImageFont.FreeTypeFont:
+def _face(path: Path):
+    from PIL import ImageFont  # when a font is opened, not for `essay --help`
+
     return ImageFont.truetype(str(path), _MEASURE_SIZE)
 
 

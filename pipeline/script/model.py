@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.base.errors import Problem
-from pipeline.script.settings import Audio, Move, Music, Pacing, Scratch, Site, Subtitles, Video
+from pipeline.script.settings import (
+    Audio,
+    Ducking,
+    Move,
+    Pacing,
+    Scratch,
+    Site,
+    Subtitles,
+    Video,
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class Meta:
 
 @dataclass(frozen=True)
 class Transition:
-    kind: str  # "cut" or "crossfade"
+    type: str  # "cut" or "crossfade", as the YAML says it
     duration: float  # seconds; 0 for a cut
 
 
@@ -79,7 +88,7 @@ Visual = Still | Card
 @dataclass(frozen=True)
 class Narration:
     text: str
-    audio: Path  # the take; for a scratch section, none yet (audio/scratch.py makes it)
+    audio: Path | None  # the take; None for a scratch section (audio/scratch.py makes it)
     start: float | None  # seconds into the file where its take begins; None: find it
     end: float | None  # where it ends; None: at the end of the file
     origin: Origin  # of the file's key
@@ -116,7 +125,7 @@ class Settings:
     timing: Pacing
     subtitles: Subtitles
     audio: Audio
-    music: Music  # ducking settings; the files are in Essay.music
+    ducking: Ducking  # of the music under the voice; the music itself is Essay.music
     fonts: tuple[Path, ...]  # every font file templates may use
     font_names: tuple[tuple[str, Path], ...]  # the name templates use for each
     templates: Path  # the folder of card templates

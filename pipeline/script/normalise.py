@@ -12,7 +12,7 @@ from pipeline.script import model as m
 from pipeline.script import schema as s
 from pipeline.script.assets import AUDIO_TYPES, IMAGE_TYPES, Assets
 from pipeline.script.fonts import Font
-from pipeline.script.settings import MusicCue, Transition
+from pipeline.script.settings import MusicCue, TransitionSpec
 from pipeline.script.source import KeyPath, Source, key_name
 from pipeline.script.templates import CardTemplates, TemplateProblem, render_text
 
@@ -156,7 +156,7 @@ class Normaliser:
                 )
         return m.Narration(
             text=text,
-            audio=Path(),
+            audio=None,
             start=0.0,
             end=None,
             origin=self.origin((*here, "audio")),
@@ -213,7 +213,7 @@ class Normaliser:
             self.report((*key, "end"), "the cue ends before it starts; swap start and end")
         return (first or 0, last or 0)
 
-    def transition(self, doc: s.EpisodeDoc, t: Transition | None) -> m.Transition:
+    def transition(self, doc: s.EpisodeDoc, t: TransitionSpec | None) -> m.Transition:
         chosen = _overlay(doc.defaults.transition, t)
         return m.Transition(chosen.type, chosen.duration if chosen.type == "crossfade" else 0.0)
 
@@ -274,7 +274,7 @@ def _settings(
         timing=doc.timing,
         subtitles=doc.subtitles,
         audio=doc.audio,
-        music=doc.music,
+        ducking=doc.music.ducking(),
         fonts=tuple(sorted({f.path for f in fonts.values()})),
         font_names=tuple((name, f.path) for name, f in fonts.items()),
         templates=templates.folder if templates else root,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.base.cache import Cache
-from pipeline.base.errors import EssayError, Problem
+from pipeline.base.errors import EssayError, Problem, shown
 from pipeline.base.runner import Runner
 from pipeline.script import model as m
 from pipeline.script import schema as s
@@ -22,6 +22,7 @@ from pipeline.script.validate import validate
 ESSAYS = "essays"
 SERIES_FILE = "series.yaml"
 EPISODE_TYPES = (".yaml", ".yml")
+OUTPUT = "output"
 
 
 class Project:
@@ -37,6 +38,7 @@ class Project:
         self._fonts: dict[Path, Font] = {}
         self._templates: dict[tuple, CardTemplates] = {}
         self._series_parts: tuple[dict[str, Font], CardTemplates | None] = ({}, None)
+        self._read: dict[Path, tuple[tuple[int, ...], Source, s.EpisodeDoc]] = {}
 
     @classmethod
     def open(cls, root: Path, runner: Runner | None = None) -> Project:
@@ -59,6 +61,11 @@ class Project:
         return cls.open(project_root(path), runner)
 
     @property
+    def output(self) -> Path:
+        """Where builds deliver: output/<slug>/ an episode, and the series' files."""
+        return self.root / OUTPUT
+
+    @property
     def episodes(self) -> tuple[Path, ...]:
         """Every episode of the series: essays/*.yaml (or .yml) but the series file, by
         name; hidden files (an editor's lock or backup, say) are not episodes."""
@@ -71,14 +78,30 @@ class Project:
     def read(self, path: Path) -> s.EpisodeDoc:
         """An episode's YAML over the series', validated, its files not looked at (for
         tools that make those files). Raises EssayError."""
-        return validate(s.EpisodeDoc, self.source(path))
+        return self._validated(path, self.source(path), _stamp(path))
+
+    def _validated(self, path: Path, source: Source, stamp: tuple[int, ...]) -> s.EpisodeDoc:
+        """Validated once while the file stays as it was: the series' checks after a build
+        read what the build read."""
+        doc = validate(s.EpisodeDoc, source)
+        self._read[Path(path).resolve()] = (stamp, source, doc)
+        return doc
+
+    def _known(self, path: Path) -> tuple[Source, s.EpisodeDoc]:
+        stamp = _stamp(path)
+        held = self._read.get(path.resolve())
+        if held and held[0] == stamp:
+            return held[1], held[2]
+        source = self.source(path)
+        return source, self._validated(path, source, stamp)
 
     def load(self, path: Path) -> m.Essay:
         """An episode of this project, validated. Raises EssayError with every problem."""
+        stamp = _stamp(path)
         source = self.source(path)
         normaliser = Normaliser(Path(path), self.root, source)
         try:
-            doc = validate(s.EpisodeDoc, source)
+            doc = self._validated(path, source, stamp)
         except EssayError as err:
             normaliser.assets.check_all(source.data)  # worth knowing even when the shape is wrong
             raise EssayError(err.problems + normaliser.problems) from None
@@ -144,6 +167,65 @@ class Project:
         if known not in self._templates:
             self._templates[known] = CardTemplates(folder, self.root, fonts)
         return self._templates[known]
+
+
+    def check_series(self) -> list[Problem]:
+        """What is wrong between the episodes (two with one number, two with one name), and
+        a warning when there can be no feed. An episode that does not validate is left to
+        its own check."""
+        found: list[Problem] = []
+        numbers: dict[int, Path] = {}
+        slugs: dict[str, Path] = {}
+        for path in self.episodes:
+            try:
+                source, doc = self._known(path)
+            except EssayError:
+                continue
+            found += _between(path, source, doc, numbers, slugs, self.series.site is not None)
+            numbers.setdefault(doc.episode, path)
+            slugs.setdefault(path.stem, path)
+        if self.series.site is None:
+            found.append(Problem(self.series_file, None, None, "site", (
+                "no `site:`, so no podcast feed: give the series' address, "
+                "`site: {url: https://...}`, and the build writes the feed too"
+            ), warning=True))  # fmt: skip
+        return found
+
+
+def _between(
+    path: Path,
+    source: Source,
+    doc: s.EpisodeDoc,
+    numbers: dict[int, Path],
+    slugs: dict[str, Path],
+    feed: bool,
+) -> list[Problem]:
+    """What one episode gets wrong against the ones before it."""
+    found = []
+    if doc.episode in numbers:
+        found.append(source.problem(("episode",), (
+            f"episode {doc.episode} is also {shown(numbers[doc.episode])}; "
+            "give each episode its own number"
+        )))  # fmt: skip
+    if path.stem in slugs:
+        found.append(source.problem((), (
+            f"{shown(slugs[path.stem])} has the same name: both would be output/{path.stem}/; "
+            "rename one"
+        )))  # fmt: skip
+    if feed and doc.date is None:
+        found.append(source.problem(("date",), (
+            "the podcast feed needs the episode's date; add `date: YYYY-MM-DD`"
+        )))  # fmt: skip
+    return found
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    """A file as it stands: a new save changes one of these."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return ()
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 def project_root(path: Path) -> Path:

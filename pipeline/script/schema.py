@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from pipeline.script.settings import Model, Move, SeriesDoc, Transition
+from pipeline.script.settings import Model, Move, SeriesDoc, TransitionSpec
 
 
 class Film(Model):
@@ -55,7 +55,7 @@ class StillShot(Model):
         description="Ken Burns move; keys left out come from `defaults.move`; `none` holds still.",
     )
     weight: float = Field(1.0, gt=0, description="Share of the section's time.")
-    transition: Transition | None = Field(None, description="How the shot comes in.")
+    transition: TransitionSpec | None = Field(None, description="How the shot comes in.")
 
     @field_validator("move", mode="before")
     @classmethod
@@ -67,7 +67,7 @@ class CardShot(Model):
     card: str = Field(description="A template in the templates folder by name, or an .svg path.")
     fields: dict[str, str] = Field(default_factory=dict, description="Values the template shows.")
     weight: float = Field(1.0, gt=0, description="Share of the section's time.")
-    transition: Transition | None = Field(None, description="How the shot comes in.")
+    transition: TransitionSpec | None = Field(None, description="How the shot comes in.")
 
 
 def _shot_kind(value: Any) -> str | None:

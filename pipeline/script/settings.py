@@ -189,9 +189,9 @@ class MusicCue(MusicClip):
     loop: bool = Field(False, description="Repeat to fill its span (else play once).")
 
 
-class Music(Model):
-    bed: MusicClip | None = Field(None, description="Music under the whole episode.")
-    cues: list[MusicCue] = Field(default_factory=list, description="Music over section ranges.")
+class Ducking(Model):
+    """How the music goes down under the voice: what the mix reads of `music:`."""
+
     duck: float = Field(
         15.0, ge=12, le=40, description="dB the music goes down while the narrator speaks."
     )
@@ -200,6 +200,16 @@ class Music(Model):
     hold: float = Field(
         0.8, ge=0, le=10, description="Pauses shorter than this keep the music down, seconds."
     )
+
+
+class Music(Ducking):
+    """`music:` as written: the files (resolved into Essay.music) and the ducking."""
+
+    bed: MusicClip | None = Field(None, description="Music under the whole episode.")
+    cues: list[MusicCue] = Field(default_factory=list, description="Music over section ranges.")
+
+    def ducking(self) -> Ducking:
+        return Ducking(**self.model_dump(include=set(Ducking.model_fields)))
 
 
 class Move(Model):
@@ -237,8 +247,9 @@ class Move(Model):
         return v
 
 
-class Transition(Model):
-    """How a shot comes in. Written `crossfade`, `cut`, or `{type: crossfade, duration: 1.2}`."""
+class TransitionSpec(Model):
+    """How a shot comes in, as written: `crossfade`, `cut`, or
+    `{type: crossfade, duration: 1.2}`."""
 
     type: Literal["cut", "crossfade"] = Field("crossfade", description="cut or crossfade.")
     duration: float = Field(0.8, ge=0, le=5, description="Crossfade length, seconds.")
@@ -251,8 +262,8 @@ class Transition(Model):
 
 class Defaults(Model):
     move: Move = Field(default_factory=Move, description="Move of a still that sets none.")
-    transition: Transition = Field(
-        default_factory=Transition, description="Transition of a shot that sets none."
+    transition: TransitionSpec = Field(
+        default_factory=TransitionSpec, description="Transition of a shot that sets none."
     )
 
 

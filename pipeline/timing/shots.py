@@ -27,7 +27,7 @@ def place_shots(
     shots = []
     for k, (name, visual, sec, first, end) in enumerate(nominal):
         fade = 0
-        if visual.transition.kind == "crossfade":
+        if visual.transition.type == "crossfade":
             fade = min(round(visual.transition.duration * fps), end - first)
             if k > 0:
                 fade = min(fade, nominal[k - 1][4] - nominal[k - 1][3])

@@ -64,5 +64,3 @@ def focus_in_view(move: Move, image: tuple[int, int], frame: tuple[int, int]) ->
             return False
     return True
 
-
-HOLD = Move(zoom=(1.0, 1.0), pan=(0.0, 0.0), focus=(0.5, 0.5))

@@ -1,4 +1,5 @@
-"""Delivered files reused when nothing that made them changed.
+"""The last delivery of a folder of output/: its files reused when nothing that made them
+changed.
 
 A rebuild after a text edit changes the subtitles only: the MP4 and the audio edition are
 taken over from the last build (hard-linked, so instantly) when their keys match the ones
@@ -16,7 +17,7 @@ from pathlib import Path
 from pipeline.base.cache import DELIVERED, Cache, key
 
 
-class Delivered:
+class LastDelivery:
     """The record of what a folder of output/ holds, kept in the cache."""
 
     def __init__(self, cache: Cache, folder: Path):

@@ -14,7 +14,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from pipeline.base.errors import EssayError, Problem, RenderError
-from pipeline.build.episode import Checked, check
+from pipeline.produce.episode import Checked, check
 from pipeline.publish.otio_timeline import (
     card_shots,
     for_fcp7,
@@ -26,7 +26,6 @@ from pipeline.publish.srt import to_srt
 from pipeline.publish.swap import swap_in
 from pipeline.script.project import Project
 
-OUTPUT = "output"
 FCP7_ADAPTER = "fcp_xml"  # the name otio-fcp-adapter registers
 FCP7_PACKAGE = "otio-fcp-adapter"
 
@@ -39,7 +38,7 @@ class Exported:
 
 
 def timeline_folder(project: Project, slug: str) -> Path:
-    return project.root / OUTPUT / f"{slug}-timeline"
+    return project.output / f"{slug}-timeline"
 
 
 def export_timeline(path: Path, project: Project | None = None, fcp7: bool = False) -> Exported:
@@ -52,14 +51,14 @@ def export_timeline(path: Path, project: Project | None = None, fcp7: bool = Fal
     checked = check(path, project=project)
     slug = checked.essay.meta.slug
     folder = timeline_folder(project, slug)
-    scratch = project.cache.scratch(f"{slug}-timeline")
+    work = project.cache.workspace(f"{slug}-timeline")
     try:
-        staged = scratch / folder.name
+        staged = work / folder.name
         staged.mkdir()
         files = _write(checked, staged, folder, fcp7)
         swap_in(staged, folder)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     return Exported(checked, folder, tuple(files))
 
 

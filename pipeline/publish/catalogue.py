@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.publish.facts import FACTS, EpisodeFacts
+from pipeline.publish.facts import FACTS_SUFFIX, EpisodeFacts
 
 
 @dataclass(frozen=True)
-class Delivery:
+class Catalogue:
     output: Path
     episodes: tuple[EpisodeFacts, ...]  # newest first
 
@@ -34,13 +34,13 @@ class Delivery:
         }
 
 
-def delivered(output: Path, slugs: Sequence[str]) -> Delivery:
+def read_catalogue(output: Path, slugs: Sequence[str]) -> Catalogue:
     """The episodes among `slugs` that output/ holds a delivery of."""
     found = []
     for slug in slugs:
         try:
-            found.append(EpisodeFacts.read(output / slug / f"{slug}{FACTS}"))
+            found.append(EpisodeFacts.read(output / slug / f"{slug}{FACTS_SUFFIX}"))
         except (OSError, ValueError, KeyError, TypeError):  # never delivered, or not whole
             continue
     found.sort(key=lambda e: (e.date or "", e.number), reverse=True)
-    return Delivery(output, tuple(found))
+    return Catalogue(output, tuple(found))

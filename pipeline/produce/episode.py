@@ -16,9 +16,9 @@ from pipeline.base.allocator import return_big_blocks
 from pipeline.base.cache import COMPILED
 from pipeline.base.errors import EssayError, Problem
 from pipeline.base.progress import Progress
-from pipeline.publish.delivered import Delivered
+from pipeline.publish.last_delivery import LastDelivery
 from pipeline.publish.product import Product, Rendered
-from pipeline.publish.profiles import PROFILES
+from pipeline.publish.profiles import MASTER, BuildProfile
 from pipeline.publish.site import site_templates
 from pipeline.publish.swap import swap_in
 from pipeline.render.captions import captions_for
@@ -38,6 +38,8 @@ class Checked:
     music: list[MusicTrack]
     timeline: Timeline
     warnings: tuple[Problem, ...]  # the timeline's doubts and the products'
+    renditions: tuple[Rendition, ...]  # what the profile renders of this episode
+    products: tuple[Product, ...]  # and delivers: a video a rendition, then the rest
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Built:
         return sum(s.frames for s in self.segments if not s.reused)
 
 
-def check(path: Path, profile: str = "master", project: Project | None = None) -> Checked:
+def check(path: Path, profile: BuildProfile = MASTER, project: Project | None = None) -> Checked:
     """Validate everything a build with `profile` would use; its products add their
     warnings. Raises EssayError listing every problem."""
     project = project or Project.containing(path)
@@ -75,21 +77,15 @@ def check(path: Path, profile: str = "master", project: Project | None = None) -
     if problems:
         raise EssayError(problems)
     timeline = build_timeline(essay, takes, [track.length for track in music])
-    found = [p for product in _products(profile, essay) for p in product.check(essay, timeline)]
+    renditions = profile.renditions(essay.settings.video, essay.settings.renditions)
+    products = profile.products_for(renditions)
+    found = [p for product in products for p in product.check(essay, timeline)]
     if any(not p.warning for p in found):
         raise EssayError(p for p in found if not p.warning)
     found += check_stills(essay)  # against the series' frame, whatever the profile draws
     project.cache.keep_facts()
-    return Checked(essay, takes, music, timeline, (*timeline.warnings, *found))
-
-
-def _renditions(profile: str, essay: Essay) -> tuple[Rendition, ...]:
-    settings = essay.settings
-    return PROFILES[profile].renditions(settings.video, settings.renditions)
-
-
-def _products(profile: str, essay: Essay) -> tuple[Product, ...]:
-    return PROFILES[profile].products_for(_renditions(profile, essay))
+    warnings = (*timeline.warnings, *found)
+    return Checked(essay, takes, music, timeline, warnings, renditions, products)
 
 
 def _collect(load, problems: list[Problem]):
@@ -103,7 +99,7 @@ def _collect(load, problems: list[Problem]):
 
 def build(
     path: Path,
-    profile: str = "master",
+    profile: BuildProfile = MASTER,
     workers: int | None = None,
     progress: Progress | None = None,
     burn_subtitles: bool = False,
@@ -119,38 +115,37 @@ def build(
         return _build(path, profile, workers, progress, burn_subtitles, project)
 
 
-def _build(path, profile, workers, progress, burn_subtitles, project) -> Built:
+def _build(path, profile: BuildProfile, workers, progress, burn_subtitles, project) -> Built:
     return_big_blocks()
-    chosen = PROFILES[profile]
     progress.stage("checking")
     checked = check(path, profile, project)
     essay, runner = checked.essay, project.runner
-    refused = None if chosen.scratch else refused_on_scratch(essay)
+    refused = None if profile.scratch else refused_on_scratch(essay)
     if refused:  # so no subscriber receives the synthetic voice by mistake
         raise EssayError([refused])
-    folder = project.root / "output" / chosen.folder(essay.meta.slug)
-    scratch = project.cache.scratch(essay.meta.slug)
-    renditions, products = _renditions(profile, essay), _products(profile, essay)
+    folder = project.output / profile.folder(essay.meta.slug)
+    work = project.cache.workspace(essay.meta.slug)
+    renditions, products = checked.renditions, checked.products
     try:
         jobs = _plan(project, checked, renditions, burn_subtitles)
         room_for(jobs, project.cache, folder.parent)
-        sound_of = (essay, checked.timeline, checked.takes, checked.music, chosen.sound)
+        sound_of = (essay, checked.timeline, checked.takes, checked.music, profile.sound)
         with runner.alongside(encoded_sound, *sound_of, project.cache, runner) as mixing:
             segments = render_segments(jobs, project.cache, runner, workers, progress)
             progress.stage("mixing the sound")
             sound = mixing.result()  # the sound is made while the pictures are
         progress.stage("writing the files")
-        made = (jobs, renditions, segments, sound, scratch)
+        made = (jobs, renditions, segments, sound, work)
         rendered = _rendered(checked, products, *made, project.cache.area(COMPILED))
-        names = _write(products, rendered, Delivered(project.cache, folder), folder)
+        names = _write(products, rendered, LastDelivery(project.cache, folder), folder)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     project.cache.keep_facts()
     files = tuple(sorted(folder / name for name in names))
     return Built(checked, folder, files, tuple(segments), rendered.loudness, sound.reused)
 
 
-def _rendered(checked, products, jobs, renditions, segments, sound, scratch, compiled) -> Rendered:
+def _rendered(checked, products, jobs, renditions, segments, sound, work, compiled) -> Rendered:
     """What the products are made from."""
     essay, slug = checked.essay, checked.essay.meta.slug
     carried = {p.name(slug): sound.loudness[p.sound] for p in products if p.sound in sound.loudness}
@@ -162,7 +157,7 @@ def _rendered(checked, products, jobs, renditions, segments, sound, scratch, com
         segments=tuple(tuple(s.paths[k] for s in segments) for k in range(len(renditions))),
         sound=sound,
         loudness=carried,
-        scratch=scratch,
+        work=work,
         site=site_templates(essay.settings.templates / "site", compiled),
         files={p.role: p.name(slug) for p in products if p.role},
     )
@@ -177,19 +172,19 @@ def _plan(
 
 
 def _write(
-    products: tuple[Product, ...], rendered: Rendered, delivered: Delivered, folder: Path
+    products: tuple[Product, ...], rendered: Rendered, last: LastDelivery, folder: Path
 ) -> list[str]:
     """Each product made anew only when what it is made of changed; then all of them put
     into `folder` at once."""
     slug = rendered.essay.meta.slug
-    staged = rendered.scratch / slug
+    staged = rendered.work / slug
     staged.mkdir()
     names = []
     for product in products:
         name = product.name(slug)
-        if not delivered.reuse(name, [product.version, product.key(rendered)], staged):
+        if not last.reuse(name, [product.version, product.key(rendered)], staged):
             product.make(rendered, staged / name)
         names.append(name)
     swap_in(staged, folder)
-    delivered.save(names)
+    last.save(names)
     return names

@@ -10,14 +10,15 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import NoReturn, Protocol
 
 import watchfiles
 
-from pipeline.base.errors import EssayError, RenderError, problem_lines, reason
+from pipeline.base.errors import EssayError, attempt, problem_lines, reason
 from pipeline.base.progress import Job, Progress
-from pipeline.build.episode import Built, build
+from pipeline.produce.episode import Built, build
 from pipeline.publish.preview import Preview, serve_preview
 from pipeline.publish.profiles import DRAFT
 from pipeline.publish.serve import Server
@@ -59,7 +60,7 @@ def watch(
 ) -> NoReturn:
     """Serve the episode's draft on 127.0.0.1:`port` and build it again at every save,
     until interrupted. Raises OSError (EADDRINUSE) if the port is taken."""
-    folder = project.root / "output" / DRAFT.folder(path.stem)
+    folder = project.output / DRAFT.folder(path.stem)
     preview = Preview(folder, path.stem)
     server = serve_preview(preview, port)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -168,19 +169,22 @@ class _Loop:
         started = time.monotonic()
         progress = _Cancellable(self.progress, lambda: self.generation != generation)
         try:
-            if reopen:
-                self.project = self._reopened()
-            built = build(self.path, "draft", progress=progress, project=self.project)
+            done = attempt(partial(self._build, reopen, progress))
         except Superseded:
             self.preview.update(cancelled=self.preview.state.cancelled + 1)
             return
-        except EssayError as err:
-            return self._refused(problem_lines(err.problems, KEPT))
-        except (RenderError, OSError) as err:  # a tool failed, or a file cannot be written
-            return self._refused([f"error: {reason(err)}", KEPT])
         finally:
             progress.close()
-        self._replaced(built, time.monotonic() - started)
+        if done.problems:
+            return self._refused(problem_lines(done.problems, KEPT))
+        if done.failure:
+            return self._refused([f"error: {reason(done.failure)}", KEPT])
+        self._replaced(done.value, time.monotonic() - started)
+
+    def _build(self, reopen: bool, progress: Progress) -> Built:
+        if reopen:
+            self.project = self._reopened()
+        return build(self.path, DRAFT, progress=progress, project=self.project)
 
     def _reopened(self) -> Project:
         try:
@@ -236,9 +240,7 @@ class _Looks:
         ids = [s.id for s in timeline.sections]
         pictures: dict[str, list[str]] = {i: [] for i in ids}
         for segment in built.segments:  # their keys: what their pixels are made of
-            owner = segment.section if segment.section in pictures else None
-            owner = owner or segment.section.rsplit(".", 1)[0]  # a shot's: "<section>.<n>"
-            pictures.setdefault(owner, []).append(segment.path.name)
+            pictures[segment.section].append(segment.path.name)
         looks = {}
         for span in timeline.sections:
             start = span.first_frame / timeline.fps
@@ -262,7 +264,8 @@ class _Looks:
 
 def _media(essay: Essay) -> set[Path]:
     """The files an episode shows and plays."""
-    found = {s.narration.audio for s in essay.sections} | {m.file for m in essay.music}
+    found = {s.narration.audio for s in essay.sections if s.narration.audio}
+    found |= {m.file for m in essay.music}
     found |= {v.image for s in essay.sections for v in s.visuals if isinstance(v, Still)}
     return {p.resolve() for p in found}
 

@@ -21,7 +21,8 @@ from pipeline.base.cluster import ClusterRunner
 from pipeline.base.errors import RenderError
 from pipeline.base.progress import Job, Progress
 from pipeline.base.runner import worker_name
-from pipeline.build.episode import Built, RanOn, build
+from pipeline.produce.episode import Built, RanOn, build
+from pipeline.publish.profiles import PROFILES, BuildProfile
 from pipeline.script.project import Project
 
 
@@ -45,9 +46,10 @@ class Cluster:
         self.client, self.topic = client, topic
         self.futures: list = []
 
-    def submit(self, path: Path, profile: str, burn: bool, project: Project):
+    def submit(self, path: Path, profile: BuildProfile, burn: bool, project: Project):
+        # by name: the worker has the same code (checked), so the same profiles
         future = self.client.submit(
-            remote_build, project.root, path, profile, burn, self.topic, pure=False
+            remote_build, project.root, path, profile.name, burn, self.topic, pure=False
         )
         self.futures.append(future)
         return future
@@ -137,7 +139,7 @@ def remote_build(root: Path, path: Path, profile: str, burn: bool, topic: str) -
     started = time.perf_counter()
     runner = ClusterRunner(get_worker().state.nthreads, f"{topic}-stop")
     project = Project.open(root, runner)
-    built = build(path, profile, None, _Relay(topic, path.stem), burn, project)
+    built = build(path, PROFILES[profile], None, _Relay(topic, path.stem), burn, project)
     seconds = time.perf_counter() - started
     return replace(built, ran_on=RanOn(worker_name(), round(seconds, 3), round(runner.waited, 3)))
 

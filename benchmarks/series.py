@@ -3,6 +3,8 @@ LocalCluster of 1 and of 2 workers (processes, 1 thread each) on this machine.
 
     python benchmarks/series.py                  # E = 6 episodes of 3 sections, 640x360
     python benchmarks/series.py --episodes 2 --seconds 4 --size 320x180   # the tests' form
+    python benchmarks/series.py --catalogue 10 50 100 [--old CHECKOUT]   # a back catalogue's
+                                                 # no-op (benchmarks/catalogue.py)
 
 Every build is cold (no cache, no output/) and runs as an automated build does: `essay build
 --quiet --report` in a fresh process, the cluster's given by ESSAY_SCHEDULER. The builds take
@@ -35,6 +37,10 @@ from episode import add_episode, make_episode
 
 def main() -> None:
     args = _arguments()
+    if args.catalogue:
+        import catalogue
+
+        return catalogue.main(args.catalogue, args.rounds, args.old, args.json)
     from distributed import Client, LocalCluster
 
     size = tuple(int(v) for v in args.size.split("x"))
@@ -77,6 +83,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--size", default="640x360", help="the series' video, WxH")
     parser.add_argument("--rounds", type=int, default=1, help="builds of each, taking turns")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--catalogue", type=int, nargs="+", metavar="N",
+                        help="instead: a no-op over a catalogue of N small episodes")  # fmt: skip
+    parser.add_argument("--old", help="with --catalogue: a checkout of another commit, too")
     return parser.parse_args()
 
 

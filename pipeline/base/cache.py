@@ -44,6 +44,7 @@ WORK = "work"  # one folder per running build, for its temporary files
 LOCKS = "locks"  # one file per episode, held by the build making it
 SEAL = ".seal"
 _STALE_SECONDS = 24 * 3600  # what a build left half-made this long ago, no build is using
+_SWEPT: set[Path] = set()  # the caches this process has swept
 
 
 def key(*parts: object) -> str:
@@ -249,7 +250,12 @@ class Cache:
         return found
 
     def sweep(self) -> None:
-        """Remove what killed builds left half-made: never what a running build is using."""
+        """Remove what killed builds left half-made: never what a running build is using.
+        Once a process: what a build of this process left is its own to clean, and walking
+        every entry again took a sixth of a no-op build of a hundred episodes."""
+        if self.root in _SWEPT:
+            return
+        _SWEPT.add(self.root)
         for folder in [self.root / WORK, *(self.root / a for a in AREAS)]:
             if folder.is_dir():
                 for entry in folder.iterdir():

@@ -51,6 +51,19 @@ def known(kind: str, path: Path, learn: Callable[[Path], Any], made_here: bool =
     return value
 
 
+def standing(kind: str, path: Path) -> bool:
+    """Is a fact of `kind` about `path` known, and does the file still stand as it was?"""
+    with _lock:
+        held = _facts.get((kind, str(path)))
+    if not held or not held[3]:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return held[:3] == [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
 def recall(folder: Path, text: str) -> None:
     """Take in the record of `folder` that `record` wrote (what this process knows stands)."""
     _kept.setdefault(str(folder), _learnt)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.base.errors import shown
-from pipeline.base.known import known
+from pipeline.base.known import known, standing
 from pipeline.base.runner import Runner
 from pipeline.script.schema import SCRATCH
 from pipeline.script.source import KeyPath
@@ -115,7 +115,9 @@ class Assets:
         """Decode every still at once, on all cores (the decoder lets go of the GIL)."""
         files = {self.inside(raw) for raw in stills}
         found = [f for f in files if f is not None and f.is_file()]
-        self.probed = dict(zip(found, runner.map(_probe_once, found), strict=True))
+        new = [f for f in found if not standing(_still_kind(), f)]  # the rest: known
+        self.probed = dict(zip(new, runner.map(_probe_once, new), strict=True))
+        self.probed |= {f: _probe_once(f) for f in found if f not in self.probed}
 
     def image_size(self, file: Path, key: KeyPath) -> tuple[int, int] | None:
         """The still's upright size, or None (and a problem reported) if it is unusable."""
@@ -130,8 +132,12 @@ def _probe_once(file: Path) -> tuple[int, int] | str:
     """_probe, once for a file as it stands (base/known.py), in this process and the next:
     decoding twenty stills again took a quarter of a no-op build, and 0.3 s of each save
     `essay watch` builds."""
-    found = known(f"still size:{_pillow().MAX_IMAGE_PIXELS}", file, _probe)
+    found = known(_still_kind(), file, _probe)
     return found if isinstance(found, str) else (found[0], found[1])
+
+
+def _still_kind() -> str:
+    return f"still size:{_pillow().MAX_IMAGE_PIXELS}"
 
 
 def _probe(file: Path) -> tuple[int, int] | str:

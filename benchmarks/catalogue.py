@@ -12,7 +12,7 @@ a line through the no-ops' best times over N.
 Where an episode's no-op time goes is read from a profile (cProfile, in-process, of the
 largest catalogue's no-op), as the share of each part's cumulative time: a profile makes
 everything slower, so the shares, not the seconds, are the figures. The profiler sees the
-main thread only: the sound, looked up beside the pictures, is in "the rest".
+main thread only: of the sound, looked up beside the pictures, it sees the wait for it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from episode import add_episode, make_episode
 SIZE, STILL, SECONDS, SECTIONS = (320, 180), (640, 480), 3.0, 2
 # The parts of a no-op, by the functions whose cumulative time they are (file:function)
 PARTS = {
+    "imports (start-up)": ("<frozen importlib._bootstrap>", "_find_and_load"),
     "YAML": ("source.py", "read_yaml"),
     "validation": ("validate.py", "validate"),
     "essay (paths, cards, text)": ("normalise.py", "essay"),
@@ -42,6 +43,7 @@ PARTS = {
     "alignment cache (takes recalled)": ("take_cache.py", "recall"),
     "timeline and cues": ("timeline.py", "build_timeline"),
     "segment seals (cache.get)": ("segments.py", "render_segments"),
+    "the sound (looked up beside the pictures)": ("runner.py", "alongside"),
     "product keys and reuse": ("last_delivery.py", "reuse"),
     "the swap into output/": ("swap.py", "swap_in"),
     "series' files": ("series.py", "publish_series"),
@@ -137,7 +139,7 @@ def profile(root: Path) -> dict:
     for part, (file, function) in PARTS.items():
         cumulative = sum(v[3] for k, v in stats.items() if k[0].endswith(file) and k[2] == function)
         shares[part] = round(cumulative / total, 3)
-    shares["the rest (start-up, imports, the sound, ...)"] = round(1 - sum(shares.values()), 3)
+    shares["the rest"] = round(1 - sum(shares.values()), 3)
     return {"profiled_seconds": round(total, 2), "shares": shares}
 
 

@@ -56,4 +56,5 @@ class LastDelivery:
                     "size": stat.st_size,
                     "mtime": stat.st_mtime_ns,
                 }
-        self.area.put_text(self.record, json.dumps(entries, indent=1))
+        if entries != self.known:  # a no-op build writes nothing to the cache
+            self.area.put_text(self.record, json.dumps(entries, indent=1))

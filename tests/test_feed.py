@@ -73,7 +73,8 @@ def delivered(tmp_path: Path) -> Delivered:
     _write(out, {"series cover.jpg": 321})
     her = {"mp3": "her.mp3", "m4a": "her.m4a", "cover": "her.cover.jpg", "captions": "her.vtt",
            "subtitles": "her.srt", "chapters": "her.chapters.json",
-           "transcript": "her.transcript.html", "page": "index.html"}  # fmt: skip
+           "transcript": "her.transcript.html", "words": "her.transcript.json",
+           "page": "index.html"}  # fmt: skip
     _write(out / "her", {name: 1000 + 37 * k for k, name in enumerate(her.values())})
     _write(out / "her", {"her.mp4": 9001, "her.720.mp4": 5003, "her.480.mp4": 2999})
     arrival = {"mp3": "arrival & after.mp3", "captions": "arrival.vtt", "page": "index.html"}
@@ -260,6 +261,9 @@ def test_podcasting_tags_point_at_the_files_there_are(delivered: Delivered) -> N
     assert kinds["text/vtt"].get("rel") == "captions"
     assert _on_disk(delivered, kinds["text/vtt"].get("url")).name == "her.vtt"
     assert _on_disk(delivered, kinds["application/x-subrip"].get("url")).name == "her.srt"
+    words = kinds["application/json"]  # Podcasting 2.0's JSON transcript, word by word
+    assert _on_disk(delivered, words.get("url")).name == "her.transcript.json"
+    assert words.get("rel") is None and words.get("language") == "en"
     assert arrival.find("podcast:chapters", NS) is None  # no chapters file
     assert [t.get("type") for t in arrival.findall("podcast:transcript", NS)] == ["text/vtt"]
     assert arrival.find("itunes:image", NS) is None

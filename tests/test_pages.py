@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import functools
 import html
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -318,6 +319,51 @@ def test_a_timestamp_in_the_page_transcript_seeks(visit) -> None:
     stamp = seen.page.locator(".transcript a[data-t]").first
     at = seek_after(seen, stamp.click)
     assert at == pytest.approx(float(stamp.get_attribute("data-t")), abs=0.01)
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_the_transcript_follows_the_words_and_a_word_seeks(visit, output, where) -> None:
+    """The word being said is marked as the video plays, the marks keep to the words'
+    times in <slug>.transcript.json, and a click on a word plays from it."""
+    segments = json.loads((output / "tiny" / "tiny.transcript.json").read_text())["segments"]
+    seen = visit(where, "tiny/index.html")
+    ready(seen)
+    words = seen.page.locator(".said .w")
+    assert words.count() == len(segments)
+    assert [float(words.nth(k).get_attribute("data-t")) for k in range(words.count())] == [
+        pytest.approx(s["startTime"], abs=1e-3) for s in segments
+    ]
+    seen.player("(v.muted = true, v.play(), 0)")
+    marked = []
+    for _ in range(40):  # sample the mark as it moves
+        seen.page.wait_for_timeout(50)
+        now, text = seen.page.evaluate(f"""() => {{ const w = document.querySelector('.w.now');
+            return [{PLAYER}.currentTime, w ? w.dataset.t + '|' + w.dataset.e : null]; }}""")
+        if text:
+            start, end = map(float, text.split("|"))
+            marked.append((start, end))
+            assert start - 0.1 <= now <= end + 0.4, (now, start, end)
+    assert len(set(marked)) >= 3  # it moved from word to word
+    seen.player("(v.pause(), 0)")
+    last = words.nth(words.count() - 1)
+    at = seek_after(seen, last.click)
+    assert at == pytest.approx(segments[-1]["startTime"], abs=0.01)
+
+
+def test_the_word_transcript_is_podcasting_json(output) -> None:
+    """Podcasting 2.0 JSON (1.0.0): a segment a word, in order, as the script writes them."""
+    data = json.loads((output / "tiny" / "tiny.transcript.json").read_text(encoding="utf-8"))
+    assert data["version"] == "1.0.0"
+    segments = data["segments"]
+    assert all(set(s) == {"startTime", "endTime", "body"} for s in segments)
+    assert all(0 <= s["startTime"] < s["endTime"] for s in segments)
+    starts = [s["startTime"] for s in segments]
+    assert starts == sorted(starts)
+    cues = vtt_cues(output / "tiny" / "tiny.vtt")
+    assert " ".join(s["body"] for s in segments) == " ".join(" ".join(t.split()) for _, t in cues)
+    assert segments[-1]["endTime"] <= facts(output, "tiny").duration
+    listed = json.loads((output / "manifest.json").read_text())["files"]
+    assert "tiny/tiny.transcript.json" in {f["path"] for f in listed}
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -29,6 +29,7 @@ TRANSCRIPTS = {
     "captions": "text/vtt",
     "subtitles": "application/x-subrip",
     "transcript": "text/html",
+    "words": "application/json",  # Podcasting 2.0's JSON transcript, a segment a word
 }
 TIMED = ("captions", "subtitles")  # rel="captions": timed text
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -20,6 +20,7 @@ from pipeline.publish import (
     pictures,
     srt,
     transcript,
+    transcript_json,
     vtt,
 )
 from pipeline.publish.product import Product
@@ -64,6 +65,7 @@ MASTER = BuildProfile(
         pictures.THUMB,
         pictures.COVER_ART,
         transcript.TRANSCRIPT,
+        transcript_json.WORDS,
         page.EPISODE_PAGE,
         episode_json.EPISODE_JSON,
     ),

@@ -12,14 +12,22 @@ TEMPLATE = "transcript.html"
 
 
 def transcript(timeline: Timeline) -> list[dict]:
-    """The sections, each with its title, start and the cues said in it."""
+    """The sections, each with its title, start and the cues said in it, each cue with its
+    words and when each is said (the page marks the word being said)."""
     sections = [
         {"title": s.title, "start": s.first_frame / timeline.fps, "cues": []}
         for s in timeline.sections
     ]
+    words = iter(timeline.words)
     for cue in timeline.cues:
-        text = " ".join(cue.lines)
-        sections[cue.section]["cues"].append({"start": cue.start, "text": text})
+        said = [next(words) for _ in range(cue.words)]
+        sections[cue.section]["cues"].append({
+            "start": cue.start,
+            "text": " ".join(cue.lines),
+            "words": [
+                {"start": w.start, "end": w.end, "text": w.text, "space": w.space} for w in said
+            ],
+        })  # fmt: skip
     return sections
 
 

@@ -37,6 +37,7 @@ class Cue:
     text: str  # its words as written: the lines joined with their own spacing
     space: bool  # a space stands between it and the cue before, in the script
     section: int = 0  # index of the section whose narration it carries
+    words: int = 0  # how many words it shows: the timeline's next ones after the cue before's
 
     @property
     def chars_per_second(self) -> float:
@@ -116,7 +117,8 @@ def make_cues(tokens: Sequence[Token], times: WordTimes, style: Subtitles, fps: 
         if a > 0:
             start = max(start, times.ends[a - 1])
         end = _out_time(start, times.ends[b - 1], text.width(a, b), style, fps)
-        cues.append(Cue(start, end, text.lines(a, b), join(tokens[a:b]), tokens[a].space))
+        lines, said = text.lines(a, b), join(tokens[a:b])
+        cues.append(Cue(start, end, lines, said, tokens[a].space, words=b - a))
     return cues
 
 

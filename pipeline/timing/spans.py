@@ -33,6 +33,17 @@ class ShotSpan:
 
 
 @dataclass(frozen=True)
+class SpokenWord:
+    """A word of the script where the take says it."""
+
+    start: float  # seconds on the episode clock
+    end: float
+    text: str  # as the script writes it, its punctuation with it
+    section: int
+    space: bool = True  # a space stands between it and the word before, in the script
+
+
+@dataclass(frozen=True)
 class Chapter:
     start: float
     end: float

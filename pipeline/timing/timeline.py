@@ -29,6 +29,7 @@ from pipeline.timing.spans import (
     RoomTone,
     SectionSpan,
     ShotSpan,
+    SpokenWord,
 )
 from pipeline.timing.text import tokenize
 
@@ -46,6 +47,7 @@ class Timeline:
     room_tone: tuple[RoomTone, ...] = ()
     music: tuple[MusicSpan, ...] = ()
     speech: tuple[tuple[int, int], ...] = ()  # where someone speaks: envelope hops (10 ms)
+    words: tuple[SpokenWord, ...] = ()  # every word said, in order; the cues show them
     # where take and script disagree, a cue breaks a rule, or a take's file is doubtful
     warnings: tuple[Problem, ...] = ()
 
@@ -89,7 +91,7 @@ def build_timeline(
 ) -> Timeline:
     """Place everything, given each section's take and each music part's length in samples."""
     fps = essay.settings.video.fps
-    spans, cues, warnings = _place_sections(essay, takes)
+    spans, cues, words, warnings = _place_sections(essay, takes)
     frames = spans[-1].end_frame
     cues = settle(cues, essay.settings.subtitles, fps)
     warnings += _cue_warnings(essay, cues)
@@ -109,16 +111,18 @@ def build_timeline(
         room_tone=room_tone(clips, length, audio.fade) if audio.room_tone else (),
         music=music_spans(essay, spans, music_lengths, fps, length),
         speech=speech_spans(spans, ordered, length),
+        words=tuple(words),
         warnings=tuple(warnings),
     )
 
 
 def _place_sections(
     essay: Essay, takes: Mapping[str, Spoken]
-) -> tuple[list[SectionSpan], list[Cue], list[Problem]]:
-    """Each section as long as its take plus its pauses, in whole frames; its cues in it."""
+) -> tuple[list[SectionSpan], list[Cue], list[SpokenWord], list[Problem]]:
+    """Each section as long as its take plus its pauses, in whole frames; its words and
+    cues in it."""
     fps, timing = essay.settings.video.fps, essay.settings.timing
-    spans, cues, warnings = [], [], []
+    spans, cues, words, warnings = [], [], [], []
     frame, last = 0, len(essay.sections) - 1
     for i, section in enumerate(essay.sections):
         lead = timing.lead_in if i == 0 else 0.0
@@ -130,32 +134,38 @@ def _place_sections(
             i, section.id, section.title, frame, frame + frames, start, start + take.duration
         )
         spans.append(span)
-        made, doubts = _section_cues(section, take, span, essay)
+        said, made, doubts = _section_cues(section, take, span, essay)
         # a cue stays in its own section, so a section's frames depend on its text alone
         cues += [replace(c, start=max(c.start, frame / fps), section=i) for c in made]
+        words += said
         warnings += doubts
         frame += frames
-    return spans, cues, warnings
+    return spans, cues, words, warnings
 
 
 def _section_cues(
     section: Section, take: Spoken, span: SectionSpan, essay: Essay
-) -> tuple[list[Cue], list[Problem]]:
-    """Cues timed by aligning the script to the take (by text length if it has no levels)."""
+) -> tuple[list[SpokenWord], list[Cue], list[Problem]]:
+    """The words where the take says them (by text length if it has no levels), and the
+    cues that show them."""
     style = essay.settings.subtitles
     fps = essay.settings.video.fps
     tokens = tokenize(section.narration.text, style.max_line_chars)
     if take.levels is None:
-        times = proportional(tokens, span.speech_start, span.speech_end)
-        return make_cues(tokens, times, style, fps), []
-    aligned = take.aligned or align(tokens, take.levels)
-    at = span.speech_start
-    times = WordTimes([at + t for t in aligned.starts], [at + t for t in aligned.ends])
-    doubts = [
-        section.narration.script.problem(f"section '{section.id}': {doubt}", warning=True)
-        for doubt in aligned.doubts
+        times, doubts = proportional(tokens, span.speech_start, span.speech_end), []
+    else:
+        aligned = take.aligned or align(tokens, take.levels)
+        at = span.speech_start
+        times = WordTimes([at + t for t in aligned.starts], [at + t for t in aligned.ends])
+        doubts = [
+            section.narration.script.problem(f"section '{section.id}': {doubt}", warning=True)
+            for doubt in aligned.doubts
+        ]
+    words = [
+        SpokenWord(s, e, t.text, span.index, t.space)
+        for t, s, e in zip(tokens, times.starts, times.ends, strict=True)
     ]
-    return make_cues(tokens, times, style, fps), doubts
+    return words, make_cues(tokens, times, style, fps), doubts
 
 
 def _cue_warnings(essay: Essay, cues: Sequence[Cue]) -> list[Problem]:

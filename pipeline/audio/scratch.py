@@ -2,10 +2,8 @@
 author can judge timing, subtitles and pictures before recording.
 
 The voice is espeak-ng, whose library and voice data come in the espeakng-loader wheel: no
-system package, nothing downloaded when it runs. It is driven here through ctypes (the
-Python bindings on PyPI run the espeak-ng program, a system package). The library keeps
-one voice and one callback for the whole process, so every synthesis holds one lock; it
-makes a second of speech in a few milliseconds, so threads seldom wait on it.
+system package, nothing downloaded when it runs (base/espeak.py drives it; the Python
+bindings on PyPI run the espeak-ng program, a system package).
 
 What it says (22050 Hz) is resampled to 48 kHz and kept in the cache by its text and voice
 as a WAV, with espeak's own word events beside it. From there it is a take like any other:
@@ -14,19 +12,17 @@ measured, trimmed, levelled and aligned to the script by audio/takes.py and timi
 
 from __future__ import annotations
 
-import ctypes
 import json
-import threading
 import wave
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
-from typing import ClassVar
 
 import numpy as np
 
 from pipeline.base.cache import VOICE, Cache, key
-from pipeline.base.errors import Problem, RenderError
+from pipeline.base.errors import Problem
+from pipeline.base.espeak import Espeak, UnknownVoice
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Essay
 from pipeline.script.settings import Scratch
@@ -34,33 +30,6 @@ from pipeline.script.settings import Scratch
 VERSION = 1  # bump when the same text and voice would now sound otherwise
 # what a master build says of scratch sections: the fix, as the author would make it
 FIX = "record their takes, or set allow_scratch: true"
-
-# speak_lib.h
-_SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: espeak_Synth returns once all is said
-_DONT_EXIT = 0x8000  # espeakINITIALIZE_DONT_EXIT: report a failure, do not end the process
-_CHARS_UTF8, _POS_CHARACTER = 1, 1
-_EVENT_END_OF_LIST, _EVENT_WORD = 0, 1
-_RATE, _PITCH = 1, 3  # espeak_PARAMETER
-_NOT_FOUND = 2  # EE_NOT_FOUND
-
-
-class _Event(ctypes.Structure):
-    _fields_: ClassVar = [
-        ("type", ctypes.c_int),
-        ("unique_identifier", ctypes.c_uint),
-        ("text_position", ctypes.c_int),  # 1-based, in characters
-        ("length", ctypes.c_int),
-        ("audio_position", ctypes.c_int),  # milliseconds into the speech
-        ("sample", ctypes.c_int),
-        ("user_data", ctypes.c_void_p),
-        ("id", ctypes.c_char * 8),
-    ]
-
-
-_Callback = ctypes.CFUNCTYPE(
-    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
-)
-
 
 @dataclass(frozen=True)
 class Word:
@@ -88,70 +57,17 @@ class VoiceError(ValueError):
     """espeak-ng cannot take the voice settings; the message says which and what to do."""
 
 
-class _Espeak:
-    """The process's one libespeak-ng, opened on first use; use it only under `lock`."""
-
-    lock = threading.Lock()
-
-    def __init__(self) -> None:
-        import espeakng_loader
-
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        lib.espeak_Synth.argtypes = [
-            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
-            ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
-        ]  # fmt: skip
-        data = espeakng_loader.get_data_path().encode()
-        self.rate = lib.espeak_Initialize(_SYNCHRONOUS, 0, data, _DONT_EXIT)
-        if self.rate <= 0:
-            raise RenderError(f"libespeak-ng could not start with its voice data at {data!r}")
-        self.lib = lib
-        self.chunks: list[np.ndarray] = []
-        self.words: list[tuple[int, int, int]] = []
-        self.callback = _Callback(self._heard)  # kept: the library holds only its address
-        lib.espeak_SetSynthCallback(self.callback)
-
-    def _heard(self, wav, count: int, events) -> int:
-        if wav and count > 0:
-            self.chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
-        k = 0
-        while events[k].type != _EVENT_END_OF_LIST:
-            e = events[k]
-            if e.type == _EVENT_WORD:
-                self.words.append((e.audio_position, e.text_position - 1, e.length))
-            k += 1
-        return 0  # go on
-
-    def say(self, text: str, voice: Scratch) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
-        """Samples at `self.rate` and (ms, position, length) of each word."""
-        if self.lib.espeak_SetVoiceByName(voice.voice.encode()) == _NOT_FOUND:
-            raise VoiceError(f"espeak-ng has no voice '{voice.voice}'; set scratch.voice to "
-                             "one it has, e.g. en-us, en-gb, fr")  # fmt: skip
-        self.lib.espeak_SetParameter(_RATE, voice.rate, 0)
-        self.lib.espeak_SetParameter(_PITCH, voice.pitch, 0)
-        self.chunks, self.words = [], []
-        raw = text.encode()
-        flags = _CHARS_UTF8
-        if self.lib.espeak_Synth(raw, len(raw) + 1, 0, _POS_CHARACTER, 0, flags, None, None):
-            raise RenderError(f"libespeak-ng could not read the text '{text[:40]}'")
-        samples = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.int16)
-        return samples, self.words
-
-
-_espeak: _Espeak | None = None
-
-
 def speak(text: str, voice: Scratch) -> Speech:
     """`text` read by espeak-ng at 48 kHz, with the time it starts each word. Raises
     VoiceError."""
-    global _espeak
-    with _Espeak.lock:
-        _espeak = _espeak or _Espeak()
-        samples, words = _espeak.say(text, voice)
-        rate = _espeak.rate
+    with Espeak.lock:
+        espeak = Espeak.get()
+        try:
+            samples, words = espeak.say(text, voice.voice, voice.rate, voice.pitch)
+        except UnknownVoice:
+            raise VoiceError(f"espeak-ng has no voice '{voice.voice}'; set scratch.voice to "
+                             "one it has, e.g. en-us, en-gb, fr") from None  # fmt: skip
+        rate = espeak.rate
     return Speech(_resampled(samples, rate), tuple(Word(ms / 1000, p, n) for ms, p, n in words))
 
 

@@ -1,0 +1,350 @@
+"""A take against its script: where it says each word, what it says twice or begins again
+(a retake, to cut), what it leaves out, and what it says that the script does not have.
+
+The take is heard by a model of its own script (timing/listen.py); the words heard are set
+against the script's (difflib's longest matching runs), and each difference is read as a
+narrator makes it:
+- speech before a passage that repeats script words just said, whole or in part, is a line
+  said twice or begun and abandoned: a retake. The last reading is kept (the narrator's
+  convention: "restart a line you flub"); the earlier one is cut, from the pause before it
+  to the pause before the last.
+- speech that repeats nothing is unscripted: kept, warned of, and shown in no cue. Before
+  a section's first words, the section's own title is its spoken heading: not warned.
+- script words not heard are left out: warned of, and shown in no cue.
+Runs of words that match are then timed by forced alignment, each in a window of its own
+(so nothing unscripted is in it); a small difference (three words or fewer, where the
+recogniser may simply have misheard) is aligned with them, and stands only if its words
+do not fit there. Where alignment fails, the recogniser's own times stand in.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pipeline.timing import listen
+from pipeline.timing.listen import Heard
+from pipeline.timing.text import Token, strength
+
+PAD = 0.25  # seconds of audio either side of a run of words given to the aligner
+SMALL = 3  # words: a difference this small may be the recogniser's mishearing; checked
+REACH = 40  # script words before an insert that a retake may repeat
+SHORTEST_PHONE = 0.045  # seconds: a word aligned shorter than this a phone was not said
+FILLER = 0.5  # seconds: a single unscripted word shorter than this is a breath or an "um"
+MARGIN = 0.08  # seconds before a reading's first word where a cut falls (in its pause)
+HEARD_ENOUGH = 0.3  # of the script's words matched: less, and the take was not heard
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    kind: str  # "left out", "unscripted", "said twice", "misread"
+    start: float  # seconds into the take as recorded
+    end: float
+    script: str  # the script's words concerned ("" for unscripted speech)
+    heard: str  # what was heard there ("" for words left out)
+
+    def line(self) -> str:
+        at = f"at {self.start:.1f} s" if self.end - self.start < 0.05 else (
+            f"at {self.start:.1f}-{self.end:.1f} s")  # fmt: skip
+        if self.kind == "left out":
+            return (f"the take does not say '{_quote(self.script)}' (where it would be, {at}); "
+                    "record it, or take it out of the script")  # fmt: skip
+        if self.kind == "unscripted":
+            return (f"{at} the take says what the script does not have (heard '"
+                    f"{_quote(self.heard)}'); add it to the script, or cut it from the take")
+        if self.kind == "said twice":
+            return (f"'{_quote(self.script)}' is said twice ({at}), kept as it is "
+                    "(narration.retakes: keep-all); both readings are heard")
+        return (f"{at} the take seems to say '{_quote(self.heard)}' where the script says "
+                f"'{_quote(self.script)}'")
+
+
+@dataclass(frozen=True)
+class Retake:
+    """A stretch of the take cut out: an earlier reading, or a line begun and abandoned."""
+
+    start: float  # seconds into the take as recorded
+    end: float
+    script: str  # the words read again
+
+    def line(self) -> str:
+        return (f"'{_quote(self.script)}' is read again at {self.end:.1f} s: the reading at "
+                f"{self.start:.1f} s is cut ({self.end - self.start:.1f} s; "
+                "narration.retakes: keep-all keeps it)")
+
+
+@dataclass(frozen=True)
+class Hearing:
+    times: tuple[tuple[float, float] | None, ...]  # per token, as recorded; None: not said
+    disagreements: tuple[Disagreement, ...] = ()
+    retakes: tuple[Retake, ...] = ()  # to cut (with keep-last)
+    unscripted: tuple[tuple[float, float], ...] = ()  # speech kept that the script lacks
+    heard: bool = True  # False: the take could not be heard as its script
+
+
+@dataclass
+class _Script:
+    """A section's script as the words said: each word's token, and its sentences."""
+
+    tokens: Sequence[Token]
+    words: list[str] = field(default_factory=list)
+    token_of: list[int] = field(default_factory=list)
+    sentences: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        sentence: list[str] = []
+        for k, token in enumerate(self.tokens):
+            said = listen.words_of(token.text)
+            self.words += said
+            self.token_of += [k] * len(said)
+            sentence += said
+            if k == len(self.tokens) - 1 or strength(self.tokens, k) == 2:
+                self.sentences.append(sentence)
+                sentence = []
+
+    def text(self, a: int, b: int) -> str:
+        """The script as written from word a to word b (exclusive)."""
+        if a >= b:
+            return ""
+        first, last = self.token_of[a], self.token_of[b - 1]
+        return " ".join(t.text for t in self.tokens[first : last + 1])
+
+
+def hear(
+    samples: np.ndarray,
+    tokens: Sequence[Token],
+    title: str = "",
+    keep_last: bool = True,
+    heard: Sequence[Heard] | None = None,
+) -> Hearing:
+    """What `samples` (16 kHz int16, a section's take) says against its script `tokens`;
+    `heard`: what recognition already heard there (a take of several sections)."""
+    script = _Script(tokens)
+    if not script.words:
+        return Hearing(tuple(None for _ in tokens))
+    heading = listen.words_of(title)
+    if heard is None:
+        heard = listen.recognise(samples, [*script.sentences, heading])
+    heard = list(heard)
+    retakes = _retakes(script, heard) if keep_last else []
+    kept = [h for h in heard if not any(r.start - 0.01 <= h.start < r.end for r in retakes)]
+    ops = _diff(script.words, kept)
+    if sum(b - a for op, a, b, _, _ in ops if op == "equal") < HEARD_ENOUGH * len(script.words):
+        return Hearing(tuple(None for _ in tokens), heard=False)
+    found, unscripted, checked = _differences(script, kept, ops, heading)
+    times, verified = _timed(samples, script, kept, ops, checked, retakes)
+    found += [d for k, d in checked.items() if not verified.get(k)]
+    for k, d in checked.items():  # words left out, as alignment confirms: not shown
+        if d.kind == "left out" and not verified.get(k):
+            for w in range(ops[k][1], ops[k][2]):
+                times[w] = None
+    return Hearing(
+        _token_times(script, times),
+        tuple(sorted(found, key=lambda d: d.start)),
+        tuple(retakes),
+        tuple(unscripted),
+    )
+
+
+def _diff(words: Sequence[str], heard: Sequence[Heard]) -> list[tuple[str, int, int, int, int]]:
+    matcher = difflib.SequenceMatcher(None, list(words), [h.word for h in heard], autojunk=False)
+    return matcher.get_opcodes()
+
+
+# --- retakes ---------------------------------------------------------------------------------
+
+
+def _retakes(script: _Script, heard: list[Heard]) -> list[Retake]:
+    """Each earlier reading of a passage the take reads again, from the pause before it to
+    the pause before the last reading."""
+    ops = _diff(script.words, heard)
+    matched = {a + i: b + i for op, a, a2, b, _ in ops if op == "equal" for i in range(a2 - a)}
+    found = []
+    for op, a1, _, b1, b2 in ops:
+        if op != "insert" or b2 - b1 < 2:
+            continue
+        again = _repeats([h.word for h in heard[b1:b2]], script.words, a1)
+        if again is None:
+            continue
+        other = next((matched[a] for a in range(again[0], again[1]) if a in matched), None)
+        if other is None:
+            continue
+        other -= next(a for a in range(again[0], again[1]) if a in matched) - again[0]
+        first, last = sorted((b1, max(0, other)))
+        if first == last:
+            continue
+        start, end = _before(heard, first), _before(heard, last)
+        found.append(Retake(start, end, script.text(*again)))
+    return _merged(found)
+
+
+def _repeats(said: list[str], words: list[str], at: int) -> tuple[int, int] | None:
+    """The script words (a range) that `said`, heard where script word `at` was due, mostly
+    repeats: one run of nearby script words, allowing for small slips; None if it does not."""
+    lo, hi = max(0, at - REACH), min(len(words), at + REACH)
+    matcher = difflib.SequenceMatcher(None, said, words[lo:hi], autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return None
+    first, last = min(blocks, key=lambda b: b.b), max(blocks, key=lambda b: b.b + b.size)
+    span = (lo + first.b, lo + last.b + last.size)
+    covered = sum(b.size for b in blocks if span[0] <= lo + b.b < span[1])
+    if covered < max(2, 0.6 * len(said)) or span[1] - span[0] > 1.5 * len(said) + 2:
+        return None
+    return span
+
+
+def _before(heard: list[Heard], k: int) -> float:
+    """A moment before heard word k, in the pause that precedes it."""
+    previous = heard[k - 1].end if k > 0 else 0.0
+    return max(previous + (heard[k].start - previous) / 2, heard[k].start - MARGIN)
+
+
+def _merged(found: list[Retake]) -> list[Retake]:
+    out: list[Retake] = []
+    for r in sorted(found, key=lambda r: r.start):
+        if out and r.start < out[-1].end:
+            out[-1] = Retake(out[-1].start, max(r.end, out[-1].end), out[-1].script)
+        else:
+            out.append(r)
+    return out
+
+
+# --- what is left after the retakes ----------------------------------------------------------
+
+
+def _differences(script: _Script, heard: list[Heard], ops: list, heading: list[str]):
+    """Disagreements for sure, the speech the script lacks, and the small differences (by
+    their op) that alignment is to check."""
+    found: list[Disagreement] = []
+    unscripted: list[tuple[float, float]] = []
+    checked: dict[int, Disagreement] = {}
+    for k, (op, a1, a2, b1, b2) in enumerate(ops):
+        if op == "equal":
+            continue
+        said = " ".join(h.word for h in heard[b1:b2])
+        start = heard[b1].start if b2 > b1 else _due(heard, b1, a1 == 0)
+        end = heard[b2 - 1].end if b2 > b1 else start
+        words = script.text(a1, a2)
+        extra = (b2 - b1) - (a2 - a1)
+        if op == "insert" or (op == "replace" and extra >= SMALL):
+            if _filler(heard[b1:b2]) or (a1 == 0 and _is_heading(heard[b1:b2], heading)):
+                unscripted.append((start, end)) if not _filler(heard[b1:b2]) else None
+                continue
+            unscripted.append((start, end))
+            found.append(Disagreement("unscripted", start, end, "", said))
+            continue
+        kind = "left out" if op == "delete" else "misread"
+        late = Disagreement(kind, start, end, words, said)
+        if max(a2 - a1, b2 - b1) <= SMALL:
+            checked[k] = late
+        else:
+            found.append(late)
+    return found, unscripted, checked
+
+
+def _filler(heard: Sequence[Heard]) -> bool:
+    return len(heard) == 1 and heard[0].end - heard[0].start < FILLER
+
+
+def _is_heading(heard: Sequence[Heard], heading: list[str]) -> bool:
+    words = [h.word for h in heard]
+    return bool(heading) and sum(w in heading for w in words) >= max(1, 0.5 * len(words))
+
+
+def _due(heard: list[Heard], b: int, first: bool) -> float:
+    """Where words not said would have been: after the last word heard before them."""
+    if first or b == 0:
+        return heard[0].start if heard else 0.0
+    return heard[b - 1].end
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+
+def _timed(samples, script: _Script, heard, ops, checked, retakes):
+    """Each script word's (start, end) as recorded (None: not heard), and for each checked
+    op whether its words proved said."""
+    times: list[tuple[float, float] | None] = [None] * len(script.words)
+    verified: dict[int, bool] = {}
+    for run in _runs(ops, checked, heard, retakes):
+        a1, a2 = ops[run[0]][1], ops[run[-1]][2]
+        b1, b2 = ops[run[0]][3], ops[run[-1]][4]
+        lo, hi = _window(heard, b1, b2, len(samples) / listen.RATE)
+        aligned = listen.align(samples, script.words[a1:a2], lo, hi) if b2 > b1 else None
+        if aligned is None:  # the recogniser's own times for what matched
+            for k in run:
+                op, x1, x2, y1, _ = ops[k]
+                if op == "equal":
+                    for i in range(x2 - x1):
+                        times[x1 + i] = (heard[y1 + i].start, heard[y1 + i].end)
+            continue
+        times[a1:a2] = aligned
+        for k in run:
+            if k in checked:
+                x1, x2 = ops[k][1], ops[k][2]
+                verified[k] = all(_fits(script.words[w], times[w]) for w in range(x1, x2))
+    return times, verified
+
+
+def _runs(ops, checked, heard, retakes) -> list[list[int]]:
+    """Ops aligned together: matches and the small differences between them, never across
+    a cut or across speech the script lacks."""
+    runs, current = [], []
+    for k, (op, _, _, b1, _) in enumerate(ops):
+        if op == "equal" or k in checked:
+            if current and b1 > 0 and _cut_between(heard[b1 - 1], heard[b1], retakes):
+                runs.append(current)
+                current = []
+            current.append(k)
+        else:
+            runs.append(current)
+            current = []
+    runs.append(current)
+    return [r for r in runs if r]
+
+
+def _cut_between(before: Heard, after: Heard, retakes: Sequence[Retake]) -> bool:
+    return any(before.end <= r.end and r.start <= after.start for r in retakes)
+
+
+def _window(heard: list[Heard], b1: int, b2: int, length: float) -> tuple[float, float]:
+    """From half way to the word heard before the run (at most PAD before its first), to
+    half way to the word after it."""
+    lo = heard[b1 - 1].end if b1 > 0 else 0.0
+    hi = heard[b2].start if b2 < len(heard) else length
+    first, last = heard[b1].start, heard[b2 - 1].end
+    return max((lo + first) / 2, first - PAD), min((hi + last) / 2, last + PAD)
+
+
+def _fits(word: str, time: tuple[float, float] | None) -> bool:
+    return time is not None and time[1] - time[0] >= SHORTEST_PHONE * listen.phones(word)
+
+
+def _token_times(
+    script: _Script, times: Sequence[tuple[float, float] | None]
+) -> tuple[tuple[float, float] | None, ...]:
+    """Word times as token times: a token from its first word's start to its last's end; a
+    token of no word (a dash) with the token after it."""
+    out: list[tuple[float, float] | None] = [None] * len(script.tokens)
+    silent: list[int] = []
+    for w, k in enumerate(script.token_of):
+        t = times[w]
+        if t is not None:
+            out[k] = (t[0], t[1]) if out[k] is None else (out[k][0], t[1])
+    said = {k for k in script.token_of}
+    for k in range(len(script.tokens)):
+        if k not in said:
+            silent.append(k)
+    for k in silent:  # punctuation alone: at the edge of the next token said, else the last
+        after = next((out[j] for j in range(k + 1, len(out)) if out[j] and j in said), None)
+        before = next((out[j] for j in range(k - 1, -1, -1) if out[j] and j in said), None)
+        out[k] = (after[0], after[0]) if after else (before[1], before[1]) if before else None
+    return tuple(out)
+
+
+def _quote(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"

@@ -1,0 +1,209 @@
+"""Listening to a take: what words it says, and where a given run of words is said in it.
+
+pocketsphinx (5.x, from its PyPI wheel: an en-US acoustic model and CMUdict inside it, no
+download) does both. Recognition uses a trigram model built from the script itself, so a
+take that reads its script is heard word for word (0% word errors on the LibriVox sonnets,
+where the wheel's general model heard two words in three wrong), and what the take says
+that the script does not is heard as something else; forced alignment then times each run
+of words that matched. A word the dictionary lacks (a name: Jonze, Samantha's) is said as
+espeak-ng says it, its phonemes mapped to the model's.
+
+Measured (benchmarks/alignment.py; /tmp figures in the issue's note): alignment about 70x
+realtime, recognition 10-18x on one core; pocketsphinx holds the GIL, so threads do not
+share that work. Traps met on the way, each handled below: runs of digital silence make
+alignment fail (dither, with a fixed seed, and one retry with wide beams); the lattice pass
+can end a path in a one-frame `</s>` (bestpath off for alignment); a fresh decoder puts
+its first utterance's first word early (it hears a moment of noise first).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.base.espeak import Espeak, UnknownVoice
+
+RATE = 16_000  # what the acoustic model was trained on
+FRAME = 0.01  # seconds: pocketsphinx's 100 frames a second
+VERSION = 1  # bump when listening to the same take would now hear something else
+_BASE = dict(dither=True, seed=1, loglevel="ERROR", lm=None)
+_ALIGN = dict(_BASE, bestpath=False)
+_WIDE = dict(_ALIGN, beam=1e-80, wbeam=1e-80, pbeam=1e-80, lpbeam=1e-80)
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_FILLER = re.compile(r"^(<s>|</s>|<sil>|\(NULL\)|\[.*\]|\+.*\+)$")
+_ALTERNATE = re.compile(r"\(\d+\)$")  # "with(2)": CMUdict's second way of saying "with"
+
+
+@dataclass(frozen=True)
+class Heard:
+    word: str  # lower case, as the dictionary spells it
+    start: float  # seconds into the samples listened to
+    end: float
+
+
+def words_of(text: str) -> list[str]:
+    """What a piece of script is said as, word by word, in the dictionary's spelling:
+    lower case, punctuation gone, inner apostrophes kept (beauty's), hyphens and dashes
+    between words (all-eating: all, eating)."""
+    plain = text.lower().replace("’", "'").replace("‘", "'")
+    return _WORD.findall(re.sub(r"[-–—/]", " ", plain))
+
+
+def to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
+    """int16 mono at `rate` (a multiple of 16 kHz: 48 kHz) to int16 at 16 kHz."""
+    from scipy.signal import resample_poly
+
+    down = resample_poly(samples.astype(np.float32), 1, rate // RATE)
+    return np.clip(np.round(down), -32768, 32767).astype(np.int16)
+
+
+def recognise(samples: np.ndarray, sentences: Sequence[Sequence[str]]) -> list[Heard]:
+    """The words heard in `samples` (16 kHz int16), by a model of `sentences` (each a list
+    of words): what the script says is what it expects to hear."""
+    decoder = _decoder("recognise")
+    words = [w for s in sentences for w in s]
+    _know(decoder, words)
+    lm = _script_lm(decoder, [s for s in sentences if s])
+    decoder.add_lm("script", lm)
+    decoder.activate_search("script")
+    _decode(decoder, samples)
+    return [
+        Heard(_ALTERNATE.sub("", s.word), s.start_frame * FRAME, (s.end_frame + 1) * FRAME)
+        for s in decoder.seg() or []
+        if not _FILLER.match(s.word)
+    ]
+
+
+def align(
+    samples: np.ndarray, words: Sequence[str], t0: float = 0.0, t1: float | None = None
+) -> list[tuple[float, float]] | None:
+    """Where each of `words` is said in [t0, t1) of `samples` (seconds into them), in order;
+    None if no path through the audio says them all."""
+    lo = max(0, round(t0 * RATE))
+    hi = len(samples) if t1 is None else min(len(samples), round(t1 * RATE))
+    if not words or hi - lo < RATE // 20:
+        return None
+    piece = samples[lo:hi]
+    for kind in ("align", "wide"):  # wide: for runs of digital silence, rarely needed
+        decoder = _decoder(kind)
+        _know(decoder, words)
+        decoder.set_align_text(" ".join(words))
+        _decode(decoder, piece)
+        found = _segments(decoder, len(words))
+        if found is not None:
+            return [(lo / RATE + a, lo / RATE + b) for a, b in found]
+    return None
+
+
+def _segments(decoder, count: int) -> list[tuple[float, float]] | None:
+    if decoder.hyp() is None:  # no path reached the end: a word is not said
+        return None
+    said = [s for s in decoder.seg() or [] if not _FILLER.match(s.word)]
+    if len(said) != count:
+        return None
+    return [(s.start_frame * FRAME, (s.end_frame + 1) * FRAME) for s in said]
+
+
+# --- decoders, one of each kind a thread (a decoder is not to be shared) -------------------
+
+_local = threading.local()
+
+
+def _decoder(kind: str):
+    decoders = _local.__dict__.setdefault("decoders", {})
+    if kind not in decoders:
+        import pocketsphinx as ps
+
+        config = {"recognise": _BASE, "align": _ALIGN, "wide": _WIDE}[kind]
+        decoder = ps.Decoder(
+            hmm=ps.get_model_path("en-us/en-us"),
+            dict=ps.get_model_path("en-us/cmudict-en-us.dict"),
+            **config,
+        )
+        if kind != "recognise":  # its first utterance would put a word early: hear noise first
+            decoder.set_align_text("a")
+            _decode(decoder, np.random.default_rng(1).normal(0, 30, RATE // 2).astype(np.int16))
+        decoders[kind] = decoder
+    return decoders[kind]
+
+
+def _decode(decoder, samples: np.ndarray) -> None:
+    """One utterance, whole: the model's mean normalisation needs all of it at once."""
+    decoder.start_utt()
+    pcm = np.ascontiguousarray(samples, dtype="<i2").tobytes()
+    decoder.process_raw(pcm, no_search=False, full_utt=True)
+    decoder.end_utt()
+
+
+def _script_lm(decoder, sentences: Sequence[Sequence[str]]):
+    """A trigram model of the script's sentences, as pocketsphinx reads one (from a file)."""
+    import pocketsphinx as ps
+    from pocketsphinx.lm import ArpaBoLM
+
+    model = ArpaBoLM(text="\n".join(" ".join(s) for s in sentences), add_start=True)
+    model.compute()
+    with tempfile.NamedTemporaryFile("w", suffix=".arpa", delete=False) as out:
+        model.write(out)
+    try:
+        return ps.NGramModel(decoder.config, decoder.logmath, out.name)
+    finally:
+        os.unlink(out.name)
+
+
+def _know(decoder, words: Iterable[str]) -> None:
+    """Teach the decoder how to say each word its dictionary lacks (a name), as espeak-ng
+    says it; a word it cannot say either is left out of what can be heard."""
+    missing = sorted({w for w in words if decoder.lookup_word(w) is None})
+    said = [(w, p) for w in missing if (p := pronounce(w))]
+    for k, (word, phones) in enumerate(said):  # the search is rebuilt once, after the last
+        decoder.add_word(word, phones, k == len(said) - 1)
+
+
+# --- pronunciations from espeak-ng ----------------------------------------------------------
+
+# espeak-ng's en-us phoneme names (stress marks dropped) as the acoustic model's ARPAbet
+ESPEAK_TO_ARPABET = {
+    "p": "P", "b": "B", "t": "T", "d": "D", "k": "K", "g": "G", "t#": "T", "d#": "D",
+    "t2": "T", "?": "T", "tS": "CH", "dZ": "JH", "f": "F", "v": "V", "T": "TH", "D": "DH",
+    "s": "S", "z": "Z", "S": "SH", "Z": "ZH", "h": "HH", "x": "K", "m": "M", "n": "N",
+    "N": "NG", "n-": "AH N", "l": "L", "l#": "L", "@L": "AH L", "r": "R", "r-": "R",
+    "w": "W", "j": "Y", "a": "AE", "aa": "AE", "a#": "AH", "A:": "AA", "0": "AA",
+    "A~": "AA N", "O": "AO", "O:": "AO", "O2": "AO", "V": "AH", "@": "AH", "@-": "AH",
+    "@2": "AH", "@5": "AH", "E": "EH", "e": "EH", "I": "IH", "I#": "IH", "i": "IY",
+    "i:": "IY", "i::": "IY", "U": "UH", "u:": "UW", "u": "UW", "o": "OW", "3": "ER",
+    "3:": "ER", "eI": "EY", "aI": "AY", "aU": "AW", "OI": "OY", "oU": "OW", "A@": "AA R",
+    "O@": "AO R", "o@": "AO R", "e@": "EH R", "i@": "IY AH", "i@3": "IH R", "U@": "UH R",
+    "aI@": "AY AH", "aI3": "AY ER", "aU@": "AW ER",
+}  # fmt: skip
+_VOWELS = {"AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"}
+
+
+def pronounce(word: str) -> str:
+    """ARPAbet for `word` (space between phones), as espeak-ng's en-us voice says it; ""
+    where it has nothing to say."""
+    with Espeak.lock:
+        try:
+            names = Espeak.get().phonemes(word, "en-us")
+        except UnknownVoice:
+            return ""
+    return " ".join(to_arpabet(names))
+
+
+def to_arpabet(names: Sequence[str]) -> list[str]:
+    clean = [n for n in (re.sub("[',;]", "", n) for n in names) if n]
+    phones: list[str] = []
+    for k, name in enumerate(clean):
+        if name in ("r", "r-") and phones and phones[-1] in ("ER", "R"):
+            continue  # the r of an r-coloured vowel is said once
+        if name == "I2":  # unstressed i: IY before a vowel, AH before a consonant (CMUdict)
+            after = ESPEAK_TO_ARPABET.get(clean[k + 1], "") if k + 1 < len(clean) else ""
+            phones.append("IY" if after.split()[:1] and after.split()[0] in _VOWELS else "AH")
+            continue
+        phones += ESPEAK_TO_ARPABET.get(name, "").split()  # a sound the model lacks: left out
+    return phones

@@ -19,6 +19,9 @@ from pipeline.script.source import KeyPath
 
 AUDIO_TYPES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+# what Pillow may take a still for, whatever its name: its decoders of these (a camera's
+# MPO comes as a JPEG), none of the many others (EPS, for one, would run Ghostscript)
+STILL_FORMATS = ("JPEG", "PNG", "WEBP")
 FONT_TYPES = (".ttf", ".otf")
 _FILE_KEYS = {"audio", "take", "still", "file"}
 _EXIF_ORIENTATION = 0x0112
@@ -140,7 +143,7 @@ def _probe(file: Path) -> tuple[int, int] | str:
     header, before anything is allocated for its pixels."""
     Image = _pillow()
     try:
-        with Image.open(file) as im:
+        with Image.open(file, formats=STILL_FORMATS) as im:
             w, h = im.size
             if w * h > Image.MAX_IMAGE_PIXELS:
                 return _too_big(file, w * h, f" ({w}x{h})")

@@ -48,7 +48,7 @@ def watch_command(path: Path, port: int, quiet: bool) -> None:
     except OSError as err:
         if err.errno != errno.EADDRINUSE:
             raise
-        click.echo(f"error: port {port} is in use; choose another with --port", err=True)
+        report.say(f"error: port {port} is in use; choose another with --port", err=True)
         sys.exit(report.EXIT_FAILED)
     finally:
         # The program ends here. Collecting every builds' garbage on the way out took
@@ -83,21 +83,21 @@ class _Terminal:
         self.warned: tuple[str, ...] = ()
 
     def serving(self, url: str) -> None:
-        click.echo(f"serving the draft on {url} (Ctrl-C to stop); building it…", err=True)
+        report.say(f"serving the draft on {url} (Ctrl-C to stop); building it…", err=True)
 
     def rebuilt(self, done: Rebuilt, url: str) -> None:
         if done.warnings != self.warned:  # said again only when they change
             for line in done.warnings:
-                click.echo(line, err=True)
+                report.say(line, err=True)
             self.warned = done.warnings
         said = "built" if done.first else "rebuilt"
         frames = report.plural(done.frames_encoded, "frame")
-        click.echo(f"{said} in {done.seconds:.1f} s: {frames} encoded; {url}")
+        report.say(f"{said} in {done.seconds:.1f} s: {frames} encoded; {url}")
 
     def refused(self, lines: Sequence[str]) -> None:
         self.warned = ()
         for line in lines:
-            click.echo(line, err=True)
+            report.say(line, err=True)
 
 
 class _Bar(BarProgress):

@@ -166,6 +166,7 @@ class _Run:
 
     def series(self, picked: Selection) -> None:
         from pipeline.produce.series import publish_series
+        from pipeline.publish.site import PageProblem
 
         project = picked.project
         errors = [p for p in project.check_series() if not p.warning]  # `essay check` warns
@@ -178,6 +179,13 @@ class _Run:
         stopped = "the series' files are as they were"
         try:
             made = report.guard(lambda: publish_series(project), stopped)
+        except PageProblem as err:  # the series' page template: the author's to fix
+            said = str(err.problem())
+            if not any(said in row["problems"] for row in self.rows["episodes"]):
+                report.problems([err.problem()], "the series' files were not written")
+            self.unopened = True
+            self.rows["series"].append({"problems": [said]})
+            return
         except (RenderError, OSError) as err:
             report.failed(err, project.series_file)
             self.rows["series"].append({"problems": [report.reason(err)]})

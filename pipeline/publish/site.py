@@ -17,7 +17,7 @@ import jinja2
 
 from pipeline.base.errors import Problem, RenderError, shown
 from pipeline.script.sandbox import PAGES, Bounded, TooBig
-from pipeline.script.templates import ProjectLoader
+from pipeline.script.templates import ProjectLoader, Unreadable
 
 DEFAULTS = Path(__file__).with_name("site")
 
@@ -27,13 +27,13 @@ class PageProblem(RenderError):
 
     def __init__(self, what: str, template: Path, line: int | None = None):
         where = f"{shown(template)}:{line}" if line else shown(template)
-        super().__init__(f"the page template {where} fails: {what}; fix the template")
+        super().__init__(f"the page template {where} fails: {what}")
         self.what, self.template, self.line = what, template, line
 
     def problem(self) -> Problem:
         """As a problem of the input: the series' template is the author's to fix."""
-        return Problem(self.template, self.line, None, "templates",
-                       f"the page template fails: {self.what}; fix the template")  # fmt: skip
+        said = f"the page template fails: {self.what}"
+        return Problem(self.template, self.line, None, "templates", said)
 
 
 @lru_cache(maxsize=8)
@@ -66,12 +66,14 @@ class SiteTemplates:
         file = getattr(err, "filename", None)
         if line is None:  # raised while it ran: the innermost frame of a template's
             file, line = _template_frame(err) or (None, None)
-        what = getattr(err, "message", None) or str(err)
-        if isinstance(err, TooBig):
+        what = (getattr(err, "message", None) or str(err)) + "; fix the template"
+        if isinstance(err, Unreadable):
+            what = err.message or ""  # it says what to do
+        elif isinstance(err, TooBig):
             what = f"refused by the sandbox: {what}"
         elif isinstance(err, jinja2.TemplateNotFound):
             what = f"it includes '{err.name}', which is in neither {shown(self.overrides)} nor "
-            what += "the defaults"
+            what += "the defaults; add it, or correct the name"
         elif not isinstance(err, jinja2.TemplateError):
             what = f"{type(err).__name__}: {what}"
         return PageProblem(what, Path(file) if file else self._path_of(name), line)

@@ -118,7 +118,9 @@ class Project:
             doc = self._validated(path, source, stamp)
         except EssayError as err:
             normaliser.assets.check_all(source.data)  # worth knowing even when the shape is wrong
-            raise EssayError(err.problems + normaliser.problems) from None
+            said = {p.key for p in err.problems}  # a key refused once is said once
+            more = [p for p in normaliser.problems if p.key not in said]
+            raise EssayError(err.problems + more) from None
         fonts, templates = self._series_parts
         if doc.fonts != self.series.fonts or doc.templates != self.series.templates:
             fonts = self._open_fonts(doc.fonts, normaliser.assets)

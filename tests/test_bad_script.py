@@ -327,7 +327,8 @@ def test_a_template_that_is_not_text(project: Project) -> None:
 def test_a_missing_font_is_blamed_not_the_card_field(project: Project) -> None:
     # the series' fonts replace the bundled ones (an episode's merge over the series')
     series = project.root / "essays" / "series.yaml"
-    series.write_text(series.read_text() + "fonts: {serif: assets/fonts/EBGaramond12-Regular.ttf}\n")
+    serif_only = "fonts: {serif: assets/fonts/EBGaramond12-Regular.ttf}\n"
+    series.write_text(series.read_text() + serif_only)
     found = refused("essays/tiny.yaml")
     assert all("needs the field" not in p.message for p in found)
     title = next(p for p in found if p.key == "sections[0].visuals[0].card")

@@ -621,6 +621,26 @@ def test_9_10_a_page_template_that_fails_is_a_located_problem_of_check(arena, pa
         assert said["file"] == f"assets/templates/site/{page}" and int(said["line"]) == line
 
 
+def test_10_a_name_longer_than_the_file_system_holds_is_one_line(arena: Arena) -> None:
+    def long(d: dict) -> None:
+        d["sections"][0]["visuals"][1]["still"] = "assets/" + "a" * 300 + ".jpg"
+        d["sections"][0]["narration"]["audio"] = "assets/" + "c/" * 3000 + "x.wav"
+        d["templates"] = "t" * 400
+
+    arena.edit(long)
+    for ran in (arena.run("check"), arena.run("build", "-q")):
+        for key in ("sections[0].visuals[1].still", "sections[0].narration.audio"):
+            assert "cannot look up" in ran.line(key)["msg"]
+        assert "no templates folder" in ran.line("templates")["msg"]
+
+
+def test_11_new_writes_nothing_through_a_link_out_of_the_project(arena: Arena) -> None:
+    (arena.root / "assets" / "third").symlink_to(arena.outside)
+    ran = arena.run("new", "third", "--film", "X", "--year", "1999", "--director", "Y")
+    assert "link out of the project" in ran.err and len(_lines(ran.err)) == 1
+    assert not (arena.root / "essays" / "third.yaml").exists()
+
+
 def test_9_prune_with_a_size_past_any_disk_is_one_line(arena: Arena) -> None:
     ran = arena.run("prune", "--max-size", "9" * 400)
     assert len(_lines(ran.err)) == 1 and "--max-size" in ran.err

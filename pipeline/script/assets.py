@@ -50,6 +50,14 @@ class Assets:
 
     def file(self, raw: str, path: KeyPath, types: tuple[str, ...]) -> Path | None:
         """The file `raw` names; None (and a problem reported) if it is unusable."""
+        try:
+            return self._file(raw, path, types)
+        except OSError as err:  # a name longer than the file system holds, say
+            self.report(path, f"cannot look up {raw}: {(err.strerror or str(err)).lower()}; "
+                        "use a shorter path to a file in the project")  # fmt: skip
+            return None
+
+    def _file(self, raw: str, path: KeyPath, types: tuple[str, ...]) -> Path | None:
         resolved = self.inside(raw)
         if resolved is None:
             self.report(path, self.outside(raw))
@@ -117,7 +125,7 @@ class Assets:
     def probe(self, stills: Iterable[str], runner: Runner) -> None:
         """Decode every still at once, on all cores (the decoder lets go of the GIL)."""
         files = {self.inside(raw) for raw in stills}
-        found = [f for f in files if f is not None and f.is_file()]
+        found = [f for f in files if f is not None and _is_file(f)]
         self.probed = dict(zip(found, runner.map(_probe_once, found), strict=True))
 
     def image_size(self, file: Path, key: KeyPath) -> tuple[int, int] | None:
@@ -127,6 +135,15 @@ class Assets:
             self.report(key, size)
             return None
         return size
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a file stands there; a name the file system cannot hold is none (said by
+    `Assets.file`)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _probe_once(file: Path) -> tuple[int, int] | str:

@@ -73,10 +73,12 @@ def new_episode(
     if wrong:
         raise _refused("--title", f"holds {wrong}")
     path = _free(project, slug)
+    folders = tuple(project.root / ASSETS / slug / name for name in FOLDERS)
+    if not folders[0].parent.resolve().is_relative_to(project.root.resolve()):
+        raise _refused("slug", f"{ASSETS}/{slug} is a link out of the project; remove it")
     number = next_number(project)
     text = episode_yaml(slug, made, number, title or f"{made.title}: the ending explained", date)
     _write_checked(project, path, text)
-    folders = tuple(project.root / ASSETS / slug / name for name in FOLDERS)
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
     readme = project.root / ASSETS / slug / "README.md"

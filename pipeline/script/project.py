@@ -178,7 +178,7 @@ class Project:
         self, raw: str, fonts: dict[str, Font], assets: Assets
     ) -> CardTemplates | None:
         folder = (self.root / raw).resolve()
-        if not folder.is_dir() or not folder.is_relative_to(self.root):
+        if not _is_dir(folder) or not folder.is_relative_to(self.root):
             assets.report(
                 ("templates",),
                 f"no templates folder at {raw}; it must be a folder inside the project",
@@ -292,6 +292,13 @@ def project_root(path: Path) -> Path:
 def _about(path: Path, message: str) -> EssayError:
     """A problem with a whole file."""
     return EssayError([Problem(path, None, None, "", message)])
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name longer than the file system holds: no folder
+        return False
 
 
 def _seen(path: Path) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.base.errors import RenderError
 from pipeline.publish.catalogue import read_catalogue
 from pipeline.publish.series_files import Series, write_series
 from pipeline.publish.site import SiteTemplates, site_templates
@@ -17,7 +18,10 @@ def publish_series(project: Project) -> list[Path]:
     catalogue = read_catalogue(project.output, slugs)
     if not catalogue.episodes:
         return []
-    made = write_series(series_of(project), catalogue, series_templates(project))
+    try:
+        made = write_series(series_of(project), catalogue, series_templates(project))
+    except ValueError as err:  # facts output/ holds that an older build wrote, say
+        raise RenderError(f"the series' files cannot be written from output/: {err}") from None
     project.cache.keep_facts()  # the delivered files' digests, for the next manifest
     return made
 

@@ -27,7 +27,11 @@ class Film(Model):
 
 class Narration(Model):
     lines = frozenset({"text"})
-    text: str = Field(min_length=1, description="The script of the section, as spoken.")
+    # 50,000 characters are some 50 minutes read: what the scratch voice reads and
+    # alignment aligns is bounded with it
+    text: str = Field(
+        min_length=1, max_length=50_000, description="The script of the section, as spoken."
+    )
     audio: str | None = Field(
         None,
         description="The recorded take (wav, mp3, m4a, flac, ogg), or `scratch` for the "

@@ -251,6 +251,22 @@ def test_2_a_card_path_and_what_a_card_includes_obey_the_same_rule(arena: Arena)
         assert "leads out of the project folder" in ran.line(key)["msg"]
 
 
+def test_2_a_series_file_or_an_episode_linked_out_is_not_read(arena: Arena) -> None:
+    """Read, the FIFO would hang the command past its timeout."""
+    (arena.root / "essays" / "other.yaml").symlink_to(arena.outside / "pipe")
+    ran = arena.run("check", bounded=True)
+    assert "essays/other.yaml: an episode lives in essays/" in ran.err
+    arena.run("new", "third", "--film", "X", "--year", "1999", "--director", "Y",
+              code=0, bounded=True)  # fmt: skip
+    series = arena.root / "essays" / "series.yaml"
+    shutil.copy(series, arena.outside / "series.yaml")
+    arena.before = _tree(arena.outside)
+    series.unlink()
+    series.symlink_to(arena.outside / "series.yaml")
+    ran = arena.run("check")
+    assert "essays/series.yaml: it leads out of the project folder" in ran.err
+
+
 @pytest.mark.parametrize("href", ["{out}/secret.png", "file://{out}/secret.png", "../x.png"])
 def test_2_a_card_loads_no_file(arena: Arena, href: str) -> None:
     svg = (arena.root / "assets/templates/quote.svg").read_text()

@@ -20,7 +20,6 @@ from pipeline.base.errors import EssayError, Problem
 from pipeline.script import schema
 from pipeline.script.model import Film
 from pipeline.script.project import EPISODE_TYPES, ESSAYS, Project, slug_problem
-from pipeline.script.source import read_yaml
 
 ASSETS = "assets"
 FOLDERS = ("narration", "stills")
@@ -123,7 +122,7 @@ def next_number(project: Project) -> int:
     numbers = [0]
     for path in project.episodes:
         try:
-            data = read_yaml(path).data
+            data = project.source(path).data  # as a check reads it: never through a link out
         except EssayError:
             continue
         found = data.get("episode") if isinstance(data, dict) else None

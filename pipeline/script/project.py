@@ -53,6 +53,7 @@ class Project:
     def open(cls, root: Path, runner: Runner | None = None) -> Project:
         """Raises EssayError naming every problem of series.yaml."""
         root = Path(root).resolve()
+        _inside(root, root / ESSAYS / SERIES_FILE)
         series = read_yaml(root / ESSAYS / SERIES_FILE)
         project = cls(root, series, validate(SeriesDoc, series), runner or Runner())
         if isinstance(series.data, dict):
@@ -292,6 +293,17 @@ def project_root(path: Path) -> Path:
 def _about(path: Path, message: str) -> EssayError:
     """A problem with a whole file."""
     return EssayError([Problem(path, None, None, "", message)])
+
+
+def _inside(root: Path, path: Path) -> None:
+    """Raises EssayError if `path` (the series file) leads out of the project by a link,
+    before it is read: the project is what is read."""
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        raise _about(path, (
+            f"it leads out of the project folder, to {real}; copy the file into the "
+            "project instead of linking to it"
+        ))  # fmt: skip
 
 
 def _is_dir(path: Path) -> bool:

@@ -535,6 +535,15 @@ def test_7_template_expressions_cost_bounded_memory_and_time(arena: Arena) -> No
         assert "refused by the sandbox" in said or "runs without end" in said, (name, said)
 
 
+def test_7_what_a_text_may_ask_of_the_sandbox_is_still_given(arena: Arena) -> None:
+    """The bounds leave the ordinary alone: widths, repeats and loops within them."""
+    text = ("{{ '{:,}'.format(10**6) }} {{ film.title | center(30) | trim }} {{ '-' * 20 }}"
+            "{% for w in range(3) %} {{ loop.index }}{% endfor %} {{ ['a', 'b'] | join(', ') }}"
+            " {{ '%5.1f' % 2.25 }} {{ 5 | default(200000) }}")  # fmt: skip
+    arena.edit(lambda d: d["sections"][1]["visuals"][1]["fields"].update(text=text))
+    arena.run("check", code=0)
+
+
 @pytest.mark.parametrize("template", ["card", "page"])
 def test_7_a_template_of_the_series_is_bounded_too(arena: Arena, template: str) -> None:
     bomb = "{% for a in range(99999) %}{% for b in range(99999) %}{% endfor %}{% endfor %}"

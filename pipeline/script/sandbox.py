@@ -108,8 +108,8 @@ class Bounded(ImmutableSandboxedEnvironment):
         owner = getattr(value, "__self__", None)
         if not isinstance(owner, str):
             return None
-        if name in ("format", "format_map"):
-            return self._bounded(f"str.{name}", _format_method(self, owner, name))
+        if name in ("format", "format_map"):  # its fields' widths bounded by the formatter
+            return self._bounded(f"str.{name}()", _format_method(self, owner, name))
         if name in _STRING_GROWS:
             return self._bounded(f"str.{name}", value, method=True)
         return None
@@ -293,14 +293,17 @@ def _percent_size(fmt: str, args: Any, limit: int) -> int:
 
 # filters and string methods that can make more than they are given, and how much at most
 _STRING_GROWS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "join"})
+# those whose whole-number arguments are widths or counts of what they make
+_COUNTED = _STRING_GROWS | {"indent", "wordwrap", "truncate", "batch", "slice", "format"}
 
 
 def _call_size(name: str, given: tuple, kwargs: dict, limits: Limits) -> int:
-    """What a call of filter or method `name` with these arguments makes at most; any whole
-    number among its arguments past the limit is refused (a width, a count)."""
+    """What a call of filter or method `name` with these arguments makes at most; a width
+    or a count among its arguments past the limit is refused."""
     limit = limits.length
     numbers = [a for a in (*given[1:], *kwargs.values()) if isinstance(a, int)]
-    if any(abs(n) > limit for n in numbers if not isinstance(n, bool)):
+    widths = name in _COUNTED and any(abs(n) > limit for n in numbers if not isinstance(n, bool))
+    if widths:
         return limit + 1
     value = given[0] if given else None
     size = _size(value, limit)

@@ -698,6 +698,8 @@ def test_11_a_name_that_collides_is_refused_by_check_build_and_new(arena: Arena,
         ran = arena.run(*args)
         said = [s for s in _lines(ran.err) if s.startswith(f"essays/{name}: ")]
         assert len(said) == 1 and "name" in said[0], ran.err
+    ran = arena.run("watch", "--port", "1", f"essays/{name}")  # refused before it serves
+    assert "nothing to watch" in ran.err
     path.unlink()
     essays = sorted((arena.root / "essays").iterdir())
     ran = arena.run("new", slug, "--film", "X", "--year", "1999", "--director", "Y")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.base.errors import Problem
+from pipeline.base.errors import EssayError, Problem
 from pipeline.base.progress import Job, Progress
 from pipeline.cli import report
 from pipeline.cli.progress import BarProgress
@@ -63,6 +63,11 @@ def _episode(path: Path):
         problems = [Problem(path, None, None, "", f"no such file; {ONE}")]
     elif not problems and not _in_essays(path, selections[0].project):
         problems = [Problem(path, None, None, "", f"not an episode; {ONE}")]
+    elif not problems:
+        try:
+            selections[0].project.slug(path)  # it names the draft's folder, served
+        except EssayError as err:
+            problems = err.problems
     if problems:
         report.problems(problems, "nothing to watch")
         sys.exit(report.EXIT_INVALID)

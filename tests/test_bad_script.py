@@ -325,8 +325,10 @@ def test_a_template_that_is_not_text(project: Project) -> None:
 
 
 def test_a_missing_font_is_blamed_not_the_card_field(project: Project) -> None:
-    serif_only = "fonts: {serif: assets/fonts/EBGaramond12-Regular.ttf}"
-    replace(project, "episode: 1", f"{serif_only}\nepisode: 1")
+    # the series' fonts replace the bundled ones (an episode's merge over the series')
+    series = project.root / "essays" / "series.yaml"
+    serif_only = "fonts: {serif: assets/fonts/EBGaramond12-Regular.ttf}\n"
+    series.write_text(series.read_text() + serif_only)
     found = refused("essays/tiny.yaml")
     assert all("needs the field" not in p.message for p in found)
     title = next(p for p in found if p.key == "sections[0].visuals[0].card")
@@ -460,6 +462,8 @@ def _range_said(bound: Bound, among: list[Bound]) -> str:
     if bound.kind == "gt":
         return f"above {bound.limit:g}"
     others = [b for b in among if b.path == bound.path and b is not bound]
+    if others and others[0].kind == "gt":  # above one end, at most the other
+        return f"above {others[0].limit:g} and at most {bound.limit:g}"
     if others:
         low, high = sorted([bound.limit, others[0].limit])
         return f"from {low:g} to {high:g}"

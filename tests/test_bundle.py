@@ -260,6 +260,6 @@ def test_a_series_page_template_is_bounded_like_the_authors_text(tmp_path: Path)
     from pipeline.publish.site import SiteTemplates
 
     (tmp_path / "series.html").write_text("{{ 'x' * 10**10 }}")
-    bounded = r"the page template series.html failed: the result of \* would be over"
+    bounded = r"the page template .*series.html:1 fails: .*the result of \* would be over"
     with pytest.raises(RenderError, match=bounded):
-        SiteTemplates(tmp_path).render("series.html", {})
+        SiteTemplates(tmp_path, tmp_path).render("series.html", {})

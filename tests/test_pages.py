@@ -437,7 +437,7 @@ def test_the_downloads_are_there(visit, output) -> None:
 def test_the_templates_fill_with_fewer_files(output) -> None:
     """A draft delivers no audio edition nor transcript, a series may have no feed nor cover
     and no episode yet: the templates leave those out instead of failing."""
-    templates = SiteTemplates(output / "no-overrides")
+    templates = SiteTemplates(output / "no-overrides", output)
     full = facts(output, "tiny")
     draft = dataclasses.replace(
         full,

@@ -78,7 +78,7 @@ def measure_stream(blocks: Iterable[np.ndarray], true_peak: bool = False) -> Lou
 def measure_file(path: Path) -> Loudness:
     """Loudness of a delivered file's audio, decoded as a player would."""
     proc = subprocess.run(
-        ffmpeg.command("-i", str(path), "-vn", *_ebur128(True)), capture_output=True
+        ffmpeg.command(*ffmpeg.source(path), "-vn", *_ebur128(True)), capture_output=True
     )
     return _parse(proc.stderr, f"measuring {path.name}")
 

@@ -33,6 +33,9 @@ _HINTS = {  # what ffmpeg's words mean for a file an author made
     "or a recorder is stopped before it finishes the file)",
     "Failed to find two consecutive MPEG audio frames": "it is not an MP3, whatever its name",
     "Invalid data found when processing input": "it is not a sound file ffmpeg knows",
+    # a kind of file refused for what it can do (ffmpeg.DEMUXERS): a playlist, a script
+    "Format not on whitelist": "it is not a recording but a kind of file that names other "
+    "files for ffmpeg to read (a playlist, a concat script), which the project does not read",
 }
 
 
@@ -66,17 +69,63 @@ def _slack(seconds: float) -> float:
 
 
 def hear(path: Path, channels: int) -> Heard:
-    """Decode `path` as ffmpeg.decode_audio does (the same samples). Raises Unheard."""
-    args = ("-i", str(path), "-vn", "-ac", str(channels), "-ar", str(SAMPLE_RATE))
+    """Decode `path` as ffmpeg.decode_audio does (the same samples), once its header
+    promises something a recording can be. Raises Unheard."""
+    _plausible(path)
+    args = (*ffmpeg.source(path), "-vn", "-ac", str(channels), "-ar", str(SAMPLE_RATE))
     cmd = [*ffmpeg.command(*_LEVELS, *args), "-f", "s16le", "-"]
     proc = subprocess.run(cmd, capture_output=True)
     said = proc.stderr.decode(errors="replace")
     if proc.returncode != 0:
         raise Unheard(_why(path.name, said))
+    opened = _INPUT.search(said)  # what ffmpeg took it for: one of its permitted kinds
+    if opened is None or opened.group(1).split(",")[0] not in ffmpeg.DEMUXERS:
+        raise Unheard(f"cannot decode audio {path.name}: ffmpeg does not say what it holds; "
+                      f"{_EXPORT}")  # fmt: skip
     samples = np.frombuffer(proc.stdout, dtype="<i2").reshape(-1, channels)
     if len(samples) == 0:
         raise Unheard(f"{path.name} has zero length: it holds no sound at all; {_EXPORT}")
     return Heard(samples, _promised(path, said))
+
+
+# what a recording's header may say: beyond, it is damaged or not what its name says, and
+# decoding it as it claims (a 96 kB WAV "at 1 Hz" is 13 hours at 48 kHz) takes gigabytes
+LOWEST_RATE, HIGHEST_RATE, MOST_CHANNELS = 8_000, 384_000, 32
+_RATE = re.compile(r", (\d+) Hz")
+_CHANNELS = re.compile(r"(\d+) channels")
+
+
+def _plausible(path: Path) -> None:
+    """What ffmpeg reads of the file's header, before anything is decoded. Raises Unheard
+    for a rate, a number of channels or a length that no recording has."""
+    proc = subprocess.run(ffmpeg.command(*_LEVELS, *ffmpeg.source(path)), capture_output=True)
+    said = proc.stderr.decode(errors="replace")
+    audio = [desc for kind, desc in _STREAM.findall(said) if kind == "Audio"]
+    name = path.name
+    for desc in audio:
+        rate, channels = _RATE.search(desc), _CHANNELS.search(desc)
+        if rate and not LOWEST_RATE <= int(rate.group(1)) <= HIGHEST_RATE:
+            raise Unheard(
+                f"{name}'s header says its sound is sampled at {int(rate.group(1)):,} Hz, "
+                f"where recordings are at {LOWEST_RATE:,} to {HIGHEST_RATE:,} Hz: it is "
+                f"damaged or not what its name says; {_EXPORT}"
+            )
+        if channels and int(channels.group(1)) > MOST_CHANNELS:
+            raise Unheard(
+                f"{name}'s header says it has {int(channels.group(1))} channels, over the "
+                f"{MOST_CHANNELS} any recording has; {_EXPORT}"
+            )
+    promised = _header_seconds(said)
+    if audio and promised is not None and promised > ffmpeg.MAX_SECONDS:
+        raise Unheard(
+            f"{name} lasts {_hms(promised)} by its header, over the {_hms(ffmpeg.MAX_SECONDS)} "
+            f"a take or a music file may last; cut it to what the episode uses, or {_EXPORT}"
+        )
+
+
+def _hms(seconds: float) -> str:
+    h, rest = divmod(round(seconds), 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def _why(name: str, said: str) -> str:
@@ -96,7 +145,7 @@ def _why(name: str, said: str) -> str:
         )
     errors = [e.rstrip(".") for e in _ERROR.findall(said)] or ["ffmpeg gives no reason"]
     hint = next((h for words, h in _HINTS.items() if any(words in e for e in errors)), None)
-    told = f"{hint} ({errors[0]})" if hint else errors[0]
+    told = f"{hint} ({errors[0]})" if hint and "whitelist" not in errors[0] else hint or errors[0]
     return f"cannot decode audio {name}: {told}; {_EXPORT}"
 
 
@@ -119,6 +168,11 @@ def _promised(path: Path, said: str) -> float | None:
     data is shorter than its chunk says, ffmpeg reports what it finds, not what was promised."""
     if path.suffix.lower() == ".wav":
         return _wav_seconds(path)
+    return _header_seconds(said)
+
+
+def _header_seconds(said: str) -> float | None:
+    """The length ffmpeg read from a header, None if it has only guessed it."""
     found = _DURATION.search(said)
     if found is None or _GUESSED in said:
         return None
@@ -139,8 +193,11 @@ def _wav_seconds(path: Path) -> float | None:
                 return None
             kind, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
             if kind == b"fmt ":
-                fmt = f.read(size + size % 2)
+                fmt = f.read(min(size, 64))  # its fields are in the first 16 bytes
+                if len(fmt) < 14:  # a header cut short or lying: it promises nothing
+                    return None
                 rate, block = struct.unpack("<I", fmt[4:8])[0], struct.unpack("<H", fmt[12:14])[0]
+                f.seek(size + size % 2 - len(fmt), 1)
                 continue
             if kind == b"data":
                 open_ended = size in (0, 0xFFFFFFFF)

@@ -267,10 +267,7 @@ def prepare(source: AudioSegment, stretch: tuple[int, int], path: Path, settings
     samples = np.frombuffer(raw.raw_data, dtype=np.int16).astype(np.float32) / 32768
     level = envelope.levels(samples)
     if envelope.is_silent(level):
-        raise TakeProblem(
-            "the take is silent (no speech above -55 dBFS); record it again, or check the "
-            "microphone and its gain"
-        )
+        raise TakeProblem(_silent(level))
     speech = envelope.speech_mask(level)
     first, last = envelope.runs(speech)[0][0], envelope.runs(speech)[-1][1]
     hop, margin = envelope.HOP_SAMPLES, round(settings.trim_margin * SAMPLE_RATE)
@@ -284,6 +281,23 @@ def prepare(source: AudioSegment, stretch: tuple[int, int], path: Path, settings
         speech=speech[kept],
         levels=level[kept],
         room_tone=_room_tone(raw, level) if settings.room_tone else None,
+    )
+
+
+def _silent(level: np.ndarray) -> str:
+    """What to say of a take whose loud parts (95% of it) stay under -55 dBFS: silent, or
+    with speech in too little of it for its level to be read (a word in a minute of room)."""
+    heard = float((level >= envelope.SILENT_DBFS).sum()) * envelope.HOP
+    total = len(level) * envelope.HOP
+    if heard < 0.05:
+        return (
+            "the take is silent (no speech above -55 dBFS); record it again, or check the "
+            "microphone and its gain"
+        )
+    return (
+        f"the take has sound above -55 dBFS in only {heard:.1f} s of its {total:.1f} s, too "
+        "little of it to be read as this text spoken; if it is this section's take, cut it "
+        "to the speech, else name the right one"
     )
 
 

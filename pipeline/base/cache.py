@@ -35,11 +35,13 @@ CACHE_DIR = ".essay-cache"
 # The areas: encoded video by content key; encoded sound and its loudness; facts measured
 # of music files and takes, by file digest, and of every file as it stands (FILE_FACTS); what each
 # output/ folder holds and the keys it was made of; scratch narration, synthesised, by its
-# text and voice; the page templates, compiled.
+# text and voice. Nothing in it is ever run: whoever can write it (a cluster's shared file
+# system, a project unzipped) must not be able to make a build run their code.
 SEGMENTS, SOUND, ANALYSIS, DELIVERED = "segments", "sound", "analysis", "delivered"
-VOICE, COMPILED = "voice", "compiled"
+VOICE = "voice"
 FILE_FACTS = "files.json"  # in ANALYSIS: what was learnt of the project's files (base/known.py)
-AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED, VOICE, COMPILED)
+AREAS = (SEGMENTS, SOUND, ANALYSIS, DELIVERED, VOICE)
+RETIRED = ("compiled",)  # areas older versions kept (compiled page templates): pruned whole
 WORK = "work"  # one folder per running build, for its temporary files
 LOCKS = "locks"  # one file per episode, held by the build making it
 SEAL = ".seal"
@@ -310,6 +312,8 @@ def prune(cache: Cache, older_than: float | None = None, max_bytes: int | None =
     the cache holds at most `max_bytes`. What killed builds left half-made goes too."""
     now = time.time()
     cache.sweep()
+    for retired in (cache.root / name for name in RETIRED):
+        shutil.rmtree(retired, ignore_errors=True)
     entries = sorted(_entries(cache.root), key=lambda e: e[0])  # least recently used first
     total = sum(size for _, size, _ in entries)
     removed = freed = 0

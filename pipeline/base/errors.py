@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from pipeline.base.characters import neutral
+
 T = TypeVar("T")
 
 
@@ -36,7 +38,8 @@ class Problem:
         parts = [p for p in (prefix, self.key) if p]
         if self.warning:
             parts.append("warning")
-        return ": ".join([*parts, self.message])
+        # one line whatever a file's name or a quoted value holds (a line break, an escape)
+        return neutral(": ".join([*parts, self.message]))
 
 
 class EssayError(Exception):

@@ -80,7 +80,7 @@ def build_command(
     run.unopened = bool(problems)
     episodes = [(s, e) for s in selections for e in s.episodes]
     if not episodes and not problems:
-        click.echo(_nothing(selections))
+        report.say(_nothing(selections))
     try:
         if scheduler and episodes:
             _on_cluster(run, scheduler, selections, episodes)
@@ -100,8 +100,12 @@ def build_command(
 
 def _on_cluster(run: _Run, address: str, selections, episodes) -> None:
     """Every episode at once on the cluster, each said as it is done, in order."""
-    from pipeline.produce.cluster import ClusterError, connected
+    from pipeline.produce.cluster import ClusterError, address_problem, connected
 
+    wrong = address_problem(address)
+    if wrong:
+        report.say(f"--scheduler (or ESSAY_SCHEDULER): {wrong}", err=True)
+        sys.exit(report.EXIT_INVALID)
     roots = [s.project.root for s in selections]
     try:
         with connected(address, roots, run.progress) as cluster:
@@ -162,6 +166,7 @@ class _Run:
 
     def series(self, picked: Selection) -> None:
         from pipeline.produce.series import publish_series
+        from pipeline.publish.site import PageProblem
 
         project = picked.project
         errors = [p for p in project.check_series() if not p.warning]  # `essay check` warns
@@ -174,6 +179,13 @@ class _Run:
         stopped = "the series' files are as they were"
         try:
             made = report.guard(lambda: publish_series(project), stopped)
+        except PageProblem as err:  # the series' page template: the author's to fix
+            said = str(err.problem())
+            if not any(said in row["problems"] for row in self.rows["episodes"]):
+                report.problems([err.problem()], "the series' files were not written")
+            self.unopened = True
+            self.rows["series"].append({"problems": [said]})
+            return
         except (RenderError, OSError) as err:
             report.failed(err, project.series_file)
             self.rows["series"].append({"problems": [report.reason(err)]})
@@ -181,7 +193,7 @@ class _Run:
             return
         if made:
             names = ", ".join(p.name for p in made)
-            click.echo(f"series: {report.shown(made[0].parent)}/: {names}")
+            report.say(f"series: {report.shown(made[0].parent)}/: {names}")
         self.rows["series"].append({"files": [report.shown(p) for p in made]})
 
     def finish(self, count: int) -> None:
@@ -189,13 +201,13 @@ class _Run:
         invalid = [r["episode"] for r in rows if r["status"] == "invalid"]
         broke = [r["episode"] for r in rows if r["status"] == "failed"]
         if count > 1:
-            click.echo(
+            report.say(
                 f"built {count - len(invalid) - len(broke)} of {report.plural(count, 'episode')}"
             )
             for shown in invalid:
-                click.echo(f"not built (problems in the input): {shown}", err=True)
+                report.say(f"not built (problems in the input): {shown}", err=True)
             for shown in broke:
-                click.echo(f"not built (a tool failed): {shown}", err=True)
+                report.say(f"not built (a tool failed): {shown}", err=True)
         if broke or self.broke:
             sys.exit(report.EXIT_FAILED)
         if invalid or self.unopened:
@@ -208,19 +220,19 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
     report.warnings(built.checked.warnings)
     rendered = [s.name for s in built.segments if not s.reused]
     report.on_scratch(path, built.checked.essay)
-    click.echo(
+    report.say(
         f"built {report.shown(path)} in {elapsed:.1f} s: {report.clock(t.duration)} of video, "
         f"{len(rendered)} of {len(built.segments)} shots and crossfades rendered "
         f"({built.frames_encoded:,} frames)"
     )
     sound = built.loudness.get(f"{built.checked.essay.meta.slug}.mp4")
     if sound:
-        click.echo(
+        report.say(
             f"sound: {sound.integrated:.1f} LUFS integrated, {sound.true_peak:.1f} dBTP true "
             f"peak, {sound.range:.1f} LU range{' (reused)' if built.audio_reused else ''}"
         )
     page = next((f for f in built.files if f.name == "index.html"), built.files[0])
-    click.echo(
+    report.say(
         f"  {report.shown(built.folder)}/: {report.plural(len(built.files), 'file')}; "
         f"open {report.shown(page)}"
     )

@@ -35,7 +35,7 @@ def check_command(paths: Sequence[Path]) -> None:
             if done.value is not None:
                 report.warnings(done.value.warnings)
                 report.on_scratch(path, done.value.essay)
-                click.echo(f"{report.shown(path)}: ok: {_summary(done.value)}")
+                report.say(f"{report.shown(path)}: ok: {_summary(done.value)}")
     for picked in selections:
         found = _series(picked)
         invalid = invalid or any(not p.warning for p in found)
@@ -48,7 +48,7 @@ def _series_line(picked: Selection, whole: bool) -> None:
     project = picked.project
     if picked.series_named or whole:
         episodes = report.plural(len(project.episodes), "episode")
-        click.echo(
+        report.say(
             f"{report.shown(project.series_file)}: ok: the series '{project.series.series}', "
             f"{episodes}"
         )

@@ -50,7 +50,7 @@ def _exported(path: Path, done: Exported) -> None:
     report.warnings(done.checked.warnings)
     names = ", ".join(p.name for p in done.files if p.parent == Path("."))
     cards = len(done.files) - len([p for p in done.files if p.parent == Path(".")])
-    click.echo(
+    report.say(
         f"{report.shown(path)}: exported to {report.shown(done.folder)}/: {names}"
         f" and {report.plural(cards, 'picture')}"
     )

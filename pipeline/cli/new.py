@@ -35,18 +35,18 @@ def new_command(
         made = new_episode(project, slug, film, year, director, title, when and when.date())
     except EssayError as err:
         _refuse(err.problems)
-    click.echo(
+    report.say(
         f"wrote {report.shown(made.episode)}: episode {made.number}, "
         f"{report.plural(made.sections, 'section')} on scratch narration"
     )
     folders = ", ".join(f"{report.shown(f)}/" for f in made.folders)
-    click.echo(f"  takes and stills go in {folders} (see its README.md)")
+    report.say(f"  takes and stills go in {folders} (see its README.md)")
     episode = report.shown(made.episode)
-    click.echo(f"  next: essay check {episode}; essay build --profile draft {episode}")
+    report.say(f"  next: essay check {episode}; essay build --profile draft {episode}")
 
 
 def _refuse(problems: list[Problem]) -> None:
     """One line for each problem (there is one: the first thing wrong stops it)."""
     for problem in problems:
-        click.echo(str(problem), err=True)
+        report.say(str(problem), err=True)
     sys.exit(report.EXIT_INVALID)

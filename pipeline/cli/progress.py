@@ -6,9 +6,9 @@ import threading
 import time
 from collections.abc import Sequence
 
-import click
-
+from pipeline.base.characters import neutral
 from pipeline.base.progress import Job, Progress
+from pipeline.cli import report
 
 
 def progress_for(live: bool) -> Progress:
@@ -24,15 +24,15 @@ class LineProgress(Progress):
 
     def episode(self, name: str, index: int, count: int) -> None:
         if count > 1:
-            click.echo(f"episode {index + 1}/{count}: {name}", err=True)
+            report.say(f"episode {index + 1}/{count}: {name}", err=True)
         self.started = {}
 
     def note(self, text: str) -> None:
-        click.echo(text, err=True)
+        report.say(text, err=True)
 
     def start(self, todo: Sequence[Job], reused: Sequence[Job]) -> None:
         if reused:
-            click.echo(f"{_shots(len(reused))} unchanged, reused", err=True)
+            report.say(f"{_shots(len(reused))} unchanged, reused", err=True)
 
     def frame(self, job: Job) -> None:
         if job.name not in self.started:
@@ -42,7 +42,7 @@ class LineProgress(Progress):
     def done(self, job: Job) -> None:
         seconds = time.monotonic() - self.started.get(job.name, time.monotonic())
         with self.lock:
-            click.echo(f"{job.name}: rendered {job.frames} frames in {seconds:.1f} s", err=True)
+            report.say(f"{job.name}: rendered {job.frames} frames in {seconds:.1f} s", err=True)
 
 
 class BarProgress(Progress):
@@ -70,13 +70,14 @@ class BarProgress(Progress):
 
     def episode(self, name: str, index: int, count: int) -> None:
         if count > 1:
-            self.bar.console.print(f"[bold]episode {index + 1}/{count}[/bold]: {name}")
+            said = f"[bold]episode {index + 1}/{count}[/bold]: {_plain(name)}"
+            self.bar.console.print(said, highlight=False)
 
     def stage(self, name: str) -> None:
-        self.bar.console.print(f"[dim]{name}…[/dim]")
+        self.bar.console.print(f"[dim]{_plain(name)}…[/dim]", highlight=False)
 
     def note(self, text: str) -> None:
-        self.bar.console.print(text, markup=False, highlight=False)
+        self.bar.console.print(neutral(text), markup=False, highlight=False)
 
     def start(self, todo: Sequence[Job], reused: Sequence[Job]) -> None:
         if reused:
@@ -109,6 +110,13 @@ class BarProgress(Progress):
         if self.running:
             self.bar.stop()
             self.running = False
+
+
+def _plain(text: str) -> str:
+    """Text shown as it is inside rich's markup: no tag of its own, no character acted on."""
+    from rich.markup import escape
+
+    return escape(neutral(text))
 
 
 def _shots(n: int) -> str:

@@ -14,6 +14,7 @@ from pipeline.script.project import project_root
 
 DAY = 24 * 3600
 _UNITS = {"": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
+_MOST = 1e18  # bytes: an exabyte
 
 
 class Size(click.ParamType):
@@ -27,7 +28,10 @@ class Size(click.ParamType):
         found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)b?\s*", str(value), re.IGNORECASE)
         if not found:
             self.fail(f"{value!r} is not a size; write it like 500M or 2G", param, ctx)
-        return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+        size = float(found.group(1)) * _UNITS[found.group(2).lower()]
+        if size >= _MOST:  # float('9' * 400) is infinite: no disk is that big
+            self.fail(f"{value[:20]!r}... is more than disks hold; write it like 500M", param, ctx)
+        return int(size)
 
 
 @click.command(name="prune")
@@ -61,7 +65,7 @@ def prune_command(path: Path | None, older_than: float | None, max_size: int | N
     )
     removed = report.plural(done.removed, "entry", "entries")
     kept = report.plural(done.kept, "entry", "entries")
-    click.echo(
+    report.say(
         f"pruned {report.shown(cache.root)}: {removed} removed, {_bytes(done.freed)} freed; "
         f"{kept} ({_bytes(done.size)}) kept"
     )

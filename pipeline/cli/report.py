@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import click
 
 from pipeline.base.cache import Cache
+from pipeline.base.characters import neutral
 
 # What a problem or a failure says is base.errors', so the preview page says it the same
 # way; describe, plural and reason are the command line's too (report.plural, ...).
@@ -34,6 +35,13 @@ EXIT_FAILED = 1
 T = TypeVar("T")
 
 
+def say(text: str, err: bool = False) -> None:
+    """Print a line: the one place the command line writes, so every character a terminal
+    would act on (an escape sequence in a title, a line break in a file's name) is shown as
+    its escape instead, and a line stays one line."""
+    click.echo(neutral(text), err=err)
+
+
 def guard(action: Callable[[], T], after: str | None = None) -> T:
     """Run a stage; an interrupt (Ctrl-C, SIGTERM, SIGHUP) ends the program with one line,
     saying `after`: what the interrupt left as it was."""
@@ -45,7 +53,7 @@ def guard(action: Callable[[], T], after: str | None = None) -> T:
 
 def stopped(stop: KeyboardInterrupt, after: str | None = None) -> NoReturn:
     said = "interrupted" if not isinstance(stop, Stopped) else f"stopped by {name_of(stop)}"
-    click.echo(f"{said}; {after}" if after else said, err=True)
+    say(f"{said}; {after}" if after else said, err=True)
     sys.exit(exit_status(stop))
 
 
@@ -73,24 +81,24 @@ def episode(
 def unwritable(err: OSError) -> NoReturn:
     """A file the build could not read or write (a full disk, a folder it may not write):
     one line naming the path and the reason."""
-    click.echo(f"error: {describe(err)}", err=True)
+    say(f"error: {describe(err)}", err=True)
     sys.exit(EXIT_FAILED)
 
 
 def failed(err: RenderError | OSError, episode: Path | None = None) -> None:
     said = reason(err)
-    click.echo(f"{shown(episode)}: error: {said}" if episode else f"error: {said}", err=True)
+    say(f"{shown(episode)}: error: {said}" if episode else f"error: {said}", err=True)
 
 
 def problems(found: Iterable[Problem], what: str | None = None) -> None:
     for line in problem_lines(found, what):
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 def warnings(found: Iterable[Problem]) -> None:
     """Doubts that do not stop a build: take and script disagree, a cue reads too fast."""
     for problem in found:
-        click.echo(str(problem), err=True)
+        say(str(problem), err=True)
 
 
 def on_scratch(path: Path, essay: Essay) -> None:
@@ -101,7 +109,7 @@ def on_scratch(path: Path, essay: Essay) -> None:
         return
     allowed = "allowed by allow_scratch" if essay.allow_scratch else (
         f"a master build refuses them: {scratch.FIX}")  # fmt: skip
-    click.echo(f"{shown(path)}: {scratch.on_scratch_line(essay.on_scratch)} ({allowed})")
+    say(f"{shown(path)}: {scratch.on_scratch_line(essay.on_scratch)} ({allowed})")
 
 
 def mended(cache: Cache) -> list[str]:
@@ -111,7 +119,7 @@ def mended(cache: Cache) -> list[str]:
         for d in cache.damaged()
     ]
     for line in said:
-        click.echo(line, err=True)
+        say(line, err=True)
     return said
 
 

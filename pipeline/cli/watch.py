@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.base.errors import Problem
+from pipeline.base.errors import EssayError, Problem
 from pipeline.base.progress import Job, Progress
 from pipeline.cli import report
 from pipeline.cli.progress import BarProgress
@@ -48,7 +48,7 @@ def watch_command(path: Path, port: int, quiet: bool) -> None:
     except OSError as err:
         if err.errno != errno.EADDRINUSE:
             raise
-        click.echo(f"error: port {port} is in use; choose another with --port", err=True)
+        report.say(f"error: port {port} is in use; choose another with --port", err=True)
         sys.exit(report.EXIT_FAILED)
     finally:
         # The program ends here. Collecting every builds' garbage on the way out took
@@ -63,6 +63,11 @@ def _episode(path: Path):
         problems = [Problem(path, None, None, "", f"no such file; {ONE}")]
     elif not problems and not _in_essays(path, selections[0].project):
         problems = [Problem(path, None, None, "", f"not an episode; {ONE}")]
+    elif not problems:
+        try:
+            selections[0].project.slug(path)  # it names the draft's folder, served
+        except EssayError as err:
+            problems = err.problems
     if problems:
         report.problems(problems, "nothing to watch")
         sys.exit(report.EXIT_INVALID)
@@ -83,21 +88,21 @@ class _Terminal:
         self.warned: tuple[str, ...] = ()
 
     def serving(self, url: str) -> None:
-        click.echo(f"serving the draft on {url} (Ctrl-C to stop); building it…", err=True)
+        report.say(f"serving the draft on {url} (Ctrl-C to stop); building it…", err=True)
 
     def rebuilt(self, done: Rebuilt, url: str) -> None:
         if done.warnings != self.warned:  # said again only when they change
             for line in done.warnings:
-                click.echo(line, err=True)
+                report.say(line, err=True)
             self.warned = done.warnings
         said = "built" if done.first else "rebuilt"
         frames = report.plural(done.frames_encoded, "frame")
-        click.echo(f"{said} in {done.seconds:.1f} s: {frames} encoded; {url}")
+        report.say(f"{said} in {done.seconds:.1f} s: {frames} encoded; {url}")
 
     def refused(self, lines: Sequence[str]) -> None:
         self.warned = ()
         for line in lines:
-            click.echo(line, err=True)
+            report.say(line, err=True)
 
 
 class _Bar(BarProgress):

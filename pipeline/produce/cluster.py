@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -28,6 +30,22 @@ from pipeline.script.project import Project
 
 class ClusterError(RenderError):
     """The cluster cannot build this project: unreachable, another version, no project."""
+
+
+# a scheduler's address as Dask's own tools print it: [protocol://]host:port
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})")
+
+
+def address_problem(address: str) -> str | None:
+    """Why `address` is no scheduler's address (Dask, given one, fails with a traceback
+    and then waits a minute to close), or None."""
+    found = _ADDRESS.fullmatch(address)
+    if found and 1 <= int(found.group(2)) <= 65535:
+        return None
+    return (
+        f"{address!r} is not the address of a Dask scheduler; give it as tcp://HOST:PORT, "
+        "as `dask scheduler` prints it, e.g. tcp://10.0.0.5:8786"
+    )
 
 
 @dataclass(frozen=True)
@@ -69,13 +87,7 @@ def connected(address: str, roots: Sequence[Path], progress: Progress) -> Iterat
         raise ClusterError(
             '--scheduler needs Dask\'s distributed: pip install -e ".[dask]"'
         ) from None
-    try:
-        client = Client(address, set_as_default=False)  # waits distributed.comm.timeouts.connect
-    except (OSError, TimeoutError) as err:
-        raise ClusterError(
-            f"could not reach the Dask scheduler at {address} ({err}); start one with "
-            "`dask scheduler` and workers with `dask worker <address>`"
-        ) from None
+    client = _client(Client, address)
     topic = f"essay-progress-{uuid.uuid4().hex}"
     cluster = Cluster(client, topic)
     try:
@@ -84,6 +96,40 @@ def connected(address: str, roots: Sequence[Path], progress: Progress) -> Iterat
         yield cluster
     finally:
         _leave(client, cluster)
+
+
+def _client(Client, address: str):  # Dask's class, imported by the caller
+    """A client of the scheduler at `address`. Dask waits its connect timeout for one that
+    does not answer, but for a server that answers in another protocol it waits for ever
+    (and a client that failed halfway waits a minute more to close as the program ends):
+    so it is made on a thread of its own, and let go of when it has not come in time."""
+    import dask
+
+    made: dict = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = Client(address, set_as_default=False)
+        except Exception as err:  # of Dask's making, whatever it is: said in a line
+            made["error"] = err
+
+    seconds = _seconds(dask.config.get("distributed.comm.timeouts.connect")) + 15
+    thread = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if "client" in made:
+        return made["client"]
+    why = made.get("error") or f"no answer as a Dask scheduler within {seconds:.0f} s"
+    raise ClusterError(
+        f"could not reach the Dask scheduler at {address} ({why}); start one with "
+        "`dask scheduler` and workers with `dask worker <address>`"
+    )
+
+
+def _seconds(value: object) -> float:
+    from dask.utils import parse_timedelta
+
+    return float(parse_timedelta(value, default="seconds") or 30)
 
 
 def _leave(client, cluster: Cluster) -> None:

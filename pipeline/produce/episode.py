@@ -13,12 +13,14 @@ from pipeline.audio.music import MusicTrack, load_music
 from pipeline.audio.scratch import refused_on_scratch
 from pipeline.audio.takes import Take, load_takes
 from pipeline.base.allocator import return_big_blocks
-from pipeline.base.cache import COMPILED
 from pipeline.base.errors import EssayError, Problem
 from pipeline.base.progress import Progress
+from pipeline.produce.series import series_of, series_templates
+from pipeline.publish.episode_json import facts_from
 from pipeline.publish.last_delivery import LastDelivery
-from pipeline.publish.product import Product, Rendered
+from pipeline.publish.product import Product, Rendered, rehearse
 from pipeline.publish.profiles import MASTER, BuildProfile
+from pipeline.publish.series_files import rehearse_page
 from pipeline.publish.site import site_templates
 from pipeline.publish.swap import swap_in
 from pipeline.render.captions import captions_for
@@ -80,12 +82,25 @@ def check(path: Path, profile: BuildProfile = MASTER, project: Project | None = 
     renditions = profile.renditions(essay.settings.video, essay.settings.renditions)
     products = profile.products_for(renditions)
     found = [p for product in products for p in product.check(essay, timeline)]
+    found += _pages(project, profile, essay, timeline, renditions, products)
     if any(not p.warning for p in found):
         raise EssayError(p for p in found if not p.warning)
     found += check_stills(essay)  # against the series' frame, whatever the profile draws
     project.cache.keep_facts()
     warnings = (*timeline.warnings, *found)
     return Checked(essay, takes, music, timeline, warnings, renditions, products)
+
+
+def _pages(project, profile, essay, timeline, renditions, products) -> list[Problem]:
+    """The pages made as a build would make them (and let go): a series' page template that
+    fails is a problem of the input, said by the check."""
+    site = site_templates(essay.settings.templates / "site", project.root)
+    found = rehearse(products, essay, timeline, renditions, site)
+    if profile.series_files and not found:
+        files = {p.role: p.name(essay.meta.slug) for p in products if p.role}
+        facts = facts_from(essay, timeline, renditions, files)
+        found += rehearse_page(series_of(project), facts, series_templates(project))
+    return found
 
 
 def _collect(load, problems: list[Problem]):
@@ -110,8 +125,9 @@ def build(
     waited for, so the episode is rendered once and this build reuses what it made."""
     project = project or Project.containing(path)
     progress = progress or Progress()
-    waiting = lambda: progress.note(f"waiting for another build of {path.stem} to finish")  # noqa: E731
-    with project.cache.lock(path.stem, waiting):
+    slug = project.slug(path)  # it names the lock, before anything else is read
+    waiting = lambda: progress.note(f"waiting for another build of {slug} to finish")  # noqa: E731
+    with project.cache.lock(slug, waiting):
         return _build(path, profile, workers, progress, burn_subtitles, project)
 
 
@@ -136,7 +152,7 @@ def _build(path, profile: BuildProfile, workers, progress, burn_subtitles, proje
             sound = mixing.result()  # the sound is made while the pictures are
         progress.stage("writing the files")
         made = (jobs, renditions, segments, sound, work)
-        rendered = _rendered(checked, products, *made, project.cache.area(COMPILED))
+        rendered = _rendered(checked, products, *made, project.root)
         names = _write(products, rendered, LastDelivery(project.cache, folder), folder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -145,7 +161,7 @@ def _build(path, profile: BuildProfile, workers, progress, burn_subtitles, proje
     return Built(checked, folder, files, tuple(segments), rendered.loudness, sound.reused)
 
 
-def _rendered(checked, products, jobs, renditions, segments, sound, work, compiled) -> Rendered:
+def _rendered(checked, products, jobs, renditions, segments, sound, work, root) -> Rendered:
     """What the products are made from."""
     essay, slug = checked.essay, checked.essay.meta.slug
     carried = {p.name(slug): sound.loudness[p.sound] for p in products if p.sound in sound.loudness}
@@ -158,7 +174,7 @@ def _rendered(checked, products, jobs, renditions, segments, sound, work, compil
         sound=sound,
         loudness=carried,
         work=work,
-        site=site_templates(essay.settings.templates / "site", compiled),
+        site=site_templates(essay.settings.templates / "site", root),
         files={p.role: p.name(slug) for p in products if p.role},
     )
 

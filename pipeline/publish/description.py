@@ -37,7 +37,14 @@ def _broken_rule(chapters: Sequence[Chapter], duration: float) -> tuple[int, str
 
 
 def _title(title: str) -> str:
+    title = _line(title)
     return title if len(title) <= LONGEST_TITLE else title[: LONGEST_TITLE - 1].rstrip() + "…"
+
+
+def _line(text: str) -> str:
+    """A line of the file: a break inside the text would make a line of its own (a chapter
+    YouTube reads, say), so whitespace of any kind is one space."""
+    return " ".join(text.split())
 
 
 def check(essay: Essay, timeline: Timeline) -> list[Problem]:
@@ -60,7 +67,7 @@ def check(essay: Essay, timeline: Timeline) -> list[Problem]:
 
 def description(rendered: Rendered) -> str:
     meta = rendered.essay.meta
-    lines = [meta.title, credit(meta), f"{meta.series}, episode {meta.episode}"]
+    lines = [_line(t) for t in (meta.title, credit(meta), f"{meta.series}, episode {meta.episode}")]
     chapters = youtube_chapters(rendered.timeline.chapters, rendered.timeline.duration)
     if chapters:
         lines += ["", "Chapters", *chapters]

@@ -12,13 +12,22 @@ from pipeline.publish.facts import (
 from pipeline.publish.mp4 import suffix
 from pipeline.publish.product import Rendered, text_product
 from pipeline.publish.tags import credit
+from pipeline.render.rendition import Rendition
+from pipeline.script.model import Essay
+from pipeline.timing.timeline import Timeline
 
 
 def facts_of(rendered: Rendered) -> EpisodeFacts:
-    meta, timeline = rendered.essay.meta, rendered.timeline
+    return facts_from(rendered.essay, rendered.timeline, rendered.renditions, rendered.files)
+
+
+def facts_from(
+    essay: Essay, timeline: Timeline, renditions: tuple[Rendition, ...], files: dict[str, str]
+) -> EpisodeFacts:
+    """What the episode's files will say of it, before they are made."""
+    meta = essay.meta
     videos = tuple(
-        VideoFile(f"{meta.slug}{suffix(r, k)}", r.width, r.height)
-        for k, r in enumerate(rendered.renditions)
+        VideoFile(f"{meta.slug}{suffix(r, k)}", r.width, r.height) for k, r in enumerate(renditions)
     )
     return EpisodeFacts(
         slug=meta.slug,
@@ -33,7 +42,7 @@ def facts_of(rendered: Rendered) -> EpisodeFacts:
         author=meta.author,
         chapters=tuple(ChapterFacts(c.start, c.end, c.title) for c in timeline.chapters),
         videos=videos,
-        files=dict(rendered.files),
+        files=dict(files),
     )
 
 

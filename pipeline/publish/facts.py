@@ -13,9 +13,11 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.base.files import read_file
 from pipeline.script.settings import Site
 
 FACTS_SUFFIX = ".episode.json"  # after the slug: <slug>.episode.json
+MAX_FACTS_BYTES = 10_000_000  # an episode's facts are kilobytes
 # Podcasting 2.0's namespace for guids: the feed's is uuid5 of its URL in it; an episode's,
 # of the series and its number, so a new title or a new address keeps it.
 PODCAST_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -67,7 +69,7 @@ class EpisodeFacts:
     @classmethod
     def read(cls, path: Path) -> EpisodeFacts:
         """Raises OSError, ValueError (not JSON), KeyError or TypeError (not these facts)."""
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_file(path, MAX_FACTS_BYTES).decode("utf-8"))  # never a FIFO
         data["chapters"] = tuple(ChapterFacts(**c) for c in data["chapters"])
         data["videos"] = tuple(VideoFile(**v) for v in data["videos"])
         return cls(**data)

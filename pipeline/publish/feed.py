@@ -130,7 +130,7 @@ def _item(
 ) -> None:
     files = {role: f"{episode.slug}/{name}" for role, name in episode.files.items()}
     fe.title(_text(episode.title))
-    fe.guid(episode.guid, permalink=False)
+    fe.guid(_text(episode.guid), permalink=False)  # checked at check; facts may be older
     fe.pubDate(when)
     page = _url(site, files["page"]) if "page" in files else None
     if page:

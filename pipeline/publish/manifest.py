@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.cache import bytes_digest, file_digest
+from pipeline.base.characters import unwelcome
+from pipeline.base.files import read_file
 from pipeline.publish.catalogue import Catalogue
 
 MANIFEST = "manifest.json"
@@ -58,31 +62,115 @@ def _entry(output: Path, path: Path) -> dict:
 @dataclass(frozen=True)
 class Mismatch:
     path: str
-    what: str  # "missing", "changed", "extra"
+    what: str  # "missing", "changed", "extra", "linked" (a link where a file is, or any link)
+
+
+class BadManifest(ValueError):
+    """A manifest that cannot be checked against: not JSON, not a list of files, or one
+    that names a file outside the tree it describes. The message says which entry."""
+
+
+MAX_MANIFEST_BYTES = 64_000_000  # some hundreds of thousands of files
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class _Listed:
+    path: str
+    size: int
+    sha256: str
 
 
 def verify(output: Path) -> list[Mismatch]:
-    """What differs between output/ and its manifest. Raises OSError or ValueError when
-    there is no readable manifest."""
-    listed = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
-    found = []
-    for entry in listed:
-        path = output / entry["path"]
-        if not path.is_file():
-            found.append(Mismatch(entry["path"], "missing"))
-        elif os.stat(path).st_size != entry["bytes"] or bytes_digest(path) != entry["sha256"]:
-            found.append(Mismatch(entry["path"], "changed"))
-    names = {e["path"] for e in listed} | {MANIFEST}
-    for path in sorted(output.rglob("*")):
-        name = path.relative_to(output).as_posix()
-        hidden = any(part.startswith(".") for part in Path(name).parts)
-        if path.is_file() and not hidden and name not in names and _delivered(name, listed):
-            found.append(Mismatch(name, "extra"))
+    """What differs between the tree at `output` and its manifest: every file listed that is
+    missing, changed or reached through a link, and every file or link it holds that the
+    manifest does not list. Raises OSError (no manifest to read) or BadManifest."""
+    listed, episodes = read_manifest(output)
+    found = [Mismatch(entry.path, what) for entry in listed if (what := _state(output, entry))]
+    names = {entry.path for entry in listed} | {MANIFEST}
+    passed = {f"{slug}{end}" for slug in episodes for end in ("-draft", "-timeline")}
+    for name, linked in _tree(output, passed):
+        if name not in names:
+            found.append(Mismatch(name, "linked" if linked else "extra"))
     return found
 
 
-def _delivered(name: str, listed: list[dict]) -> bool:
-    """Is `name` where the manifest's files are: the series' own, or an episode's folder?
-    (Other folders of output/, such as drafts, are not the catalogue.)"""
-    folders = {Path(e["path"]).parent.as_posix() for e in listed}
-    return Path(name).parent.as_posix() in folders
+def read_manifest(output: Path) -> tuple[list[_Listed], set[str]]:
+    """The files the manifest lists, and the episodes it names. Raises OSError, BadManifest."""
+    if (output / MANIFEST).is_symlink():
+        raise BadManifest(f"{MANIFEST} is a link; the manifest is a file of the tree")
+    data = read_file(output / MANIFEST, MAX_MANIFEST_BYTES)
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise BadManifest(f"it is over {MAX_MANIFEST_BYTES:,} bytes")
+    try:
+        files = json.loads(data.decode("utf-8"))["files"]
+    except (ValueError, KeyError, TypeError):
+        raise BadManifest('it is not JSON of the form {"files": [...]}') from None
+    if not isinstance(files, list) or not files:
+        raise BadManifest("it lists no files, and would vouch for any tree")
+    listed, episodes, seen = [], set(), set()
+    for k, entry in enumerate(files):
+        listed.append(_entry_of(k, entry, seen))
+        if isinstance(entry.get("episode"), str):
+            episodes.add(entry["episode"])
+    return listed, episodes
+
+
+def _entry_of(k: int, entry: object, seen: set[str]) -> _Listed:
+    if not isinstance(entry, dict):
+        raise BadManifest(f"files[{k}] is not an entry with a path, bytes and sha256")
+    path, size, digest = entry.get("path"), entry.get("bytes"), entry.get("sha256")
+    if not isinstance(path, str) or _outside(path):
+        raise BadManifest(
+            f"files[{k}] names {path!r}, which is not a file inside the tree (a relative "
+            "path without '..'); a manifest lists only the tree's own files"
+        )
+    if path in seen or path == MANIFEST:
+        raise BadManifest(f"files[{k}] names {path!r} twice, or the manifest itself")
+    seen.add(path)
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise BadManifest(f"files[{k}] ({path}) has no size in bytes")
+    if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+        raise BadManifest(f"files[{k}] ({path}) has no SHA-256 (64 hex digits)")
+    return _Listed(path, size, digest)
+
+
+def _outside(path: str) -> bool:
+    """Whether `path` is anything but a relative path of names inside the tree."""
+    parts = path.split("/")
+    odd = any(part in ("", ".", "..") for part in parts)
+    return odd or "\\" in path or "\x00" in path or unwelcome(path) is not None
+
+
+def _state(output: Path, entry: _Listed) -> str | None:
+    """What is wrong with a listed file, or None: a link on its way (a folder of the tree
+    replaced by one, or the file) is never followed."""
+    here = output
+    for part in entry.path.split("/"):
+        here = here / part
+        try:
+            mode = os.lstat(here).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "missing"
+        if stat.S_ISLNK(mode):
+            return "linked"
+    if not stat.S_ISREG(mode):
+        return "missing"
+    if os.stat(here).st_size != entry.size or bytes_digest(here) != entry.sha256:
+        return "changed"
+    return None
+
+
+def _tree(output: Path, passed: set[str]) -> list[tuple[str, bool]]:
+    """Every file and link of the tree, by its path in it (links not followed), and whether
+    it is a link; the top folders in `passed` (an episode's draft and timeline, which are
+    not delivered) left out."""
+    found = []
+    for folder, dirs, files in os.walk(output):
+        rel = Path(folder).relative_to(output)
+        if rel == Path("."):
+            dirs[:] = [d for d in dirs if d not in passed or (Path(folder) / d).is_symlink()]
+        for name in sorted(files + [d for d in dirs if (Path(folder) / d).is_symlink()]):
+            found.append(((rel / name).as_posix(), (Path(folder) / name).is_symlink()))
+        dirs.sort()
+    return found

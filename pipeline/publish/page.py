@@ -49,4 +49,4 @@ def _text(rendered: Rendered) -> str:
     return rendered.site.render(TEMPLATE, context)
 
 
-EPISODE_PAGE = text_product("", _text, role="page", named=PAGE)
+EPISODE_PAGE = text_product("", _text, role="page", named=PAGE, rehearsed=True)

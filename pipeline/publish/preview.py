@@ -11,10 +11,12 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from html import escape
+from http import HTTPStatus
 from pathlib import Path
 
 from pipeline.publish.serve import Served, Server
 
+_LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 EVENTS = "/_essay/events"
 VERSION = "/_essay/version"
 _BEAT = 15.0  # seconds between keep-alive comments on a quiet event stream
@@ -87,6 +89,17 @@ class PreviewHandler(Served):
 
     def extra_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+
+    def permitted(self) -> bool:
+        """Only a request addressed to this machine by name or number, with this server's
+        port: a page elsewhere whose name is made to point at 127.0.0.1 (DNS rebinding)
+        sends its own name, and must not read the unpublished draft and its problems."""
+        port = self.server.server_address[1]
+        host = self.headers.get("Host", "").strip().lower()
+        if host in {f"{name}:{port}" for name in _LOOPBACK} or (port == 80 and host in _LOOPBACK):
+            return True
+        self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "This preview answers only 127.0.0.1")
+        return False
 
     def do_GET(self) -> None:
         route = self.path.split("?", 1)[0]

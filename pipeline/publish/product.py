@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline.audio.encoded import Sound
 from pipeline.audio.loudness import Loudness
 from pipeline.base.errors import Problem
-from pipeline.publish.site import SiteTemplates
+from pipeline.publish.site import PageProblem, SiteTemplates
 from pipeline.render.plan import SegmentJob
 from pipeline.render.rendition import Rendition
 from pipeline.script.model import Essay
@@ -51,9 +51,32 @@ class Product:
     version: int = 1  # bump when the same parts would now make another file
     role: str = ""  # what the file is to the pages and the feed: "mp3", "poster"...
     named: str = ""  # a name of its own, instead of the slug and the suffix
+    # made of the script alone (a page): `essay check` makes it too, so that a template of
+    # the series' that fails, fails there first
+    rehearsed: bool = False
 
     def name(self, slug: str) -> str:
         return self.named or f"{slug}{self.suffix}"
+
+
+def rehearse(
+    products: tuple[Product, ...],
+    essay: Essay,
+    timeline: Timeline,
+    renditions: tuple[Rendition, ...],
+    site: SiteTemplates,
+) -> list[Problem]:
+    """Make, and let go, the products a check can make (their `rehearsed`): what would stop
+    a build there, located in the template at fault."""
+    files = {p.role: p.name(essay.meta.slug) for p in products if p.role}
+    nothing = Rendered(essay, timeline, (), renditions, (), None, {}, Path(), site, files)  # type: ignore[arg-type]
+    found = []
+    for product in (p for p in products if p.rehearsed):
+        try:
+            product.key(nothing)
+        except PageProblem as err:
+            found.append(err.problem())
+    return found
 
 
 def text_product(
@@ -62,10 +85,11 @@ def text_product(
     check: Callable[[Essay, Timeline], list[Problem]] = _no_doubts,
     role: str = "",
     named: str = "",
+    rehearsed: bool = False,
 ) -> Product:
     """A small text file, made of nothing but its own text."""
 
     def write(rendered: Rendered, out: Path) -> None:
         out.write_text(text(rendered), encoding="utf-8")
 
-    return Product(suffix, text, write, check=check, role=role, named=named)
+    return Product(suffix, text, write, check=check, role=role, named=named, rehearsed=rehearsed)

@@ -11,16 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.base.errors import writing
+from pipeline.base.errors import Problem, writing
 from pipeline.publish.catalogue import Catalogue
-from pipeline.publish.facts import SeriesFacts
+from pipeline.publish.facts import EpisodeFacts, SeriesFacts
 from pipeline.publish.feed import FEED, feed_xml
 from pipeline.publish.manifest import MANIFEST, manifest
-from pipeline.publish.site import SiteTemplates
+from pipeline.publish.site import PageProblem, SiteTemplates
 from pipeline.publish.times import clock
 from pipeline.script.settings import Site
 
 PAGE, COVER = "index.html", "cover.jpg"
+TEMPLATE = "series.html"  # the page's
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,21 @@ def write_series(series: Series, catalogue: Catalogue, templates: SiteTemplates)
         facts = SeriesFacts(series.title, series.author, series.site, COVER)
         xml = feed_xml(facts, catalogue.episodes, catalogue.sizes())
         made.append(_put(output / FEED, lambda tmp: tmp.write_bytes(xml)))
-    page = templates.render("series.html", _context(series, catalogue, bool(cover)))
+    page = templates.render(TEMPLATE, _context(series, catalogue, bool(cover)))
     made.append(_put(output / PAGE, lambda tmp: tmp.write_text(page, encoding="utf-8")))
     listing = manifest(catalogue, [p.name for p in made])
     made.append(_put(output / MANIFEST, lambda tmp: tmp.write_text(listing, encoding="utf-8")))
     return made
+
+
+def rehearse_page(series: Series, episode: EpisodeFacts, templates: SiteTemplates) -> list[Problem]:
+    """The series' page made, and let go, as it would be with this episode in it: a
+    template of the series' that fails, fails at `essay check`, located."""
+    try:
+        templates.render(TEMPLATE, _context(series, Catalogue(Path(), (episode,)), cover=True))
+    except PageProblem as err:
+        return [err.problem()]
+    return []
 
 
 def _context(series: Series, catalogue: Catalogue, cover: bool) -> dict:

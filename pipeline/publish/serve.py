@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import http.server
 import re
+import urllib.parse
+from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# a range's numbers as a file's offsets can be (under 2**63); a longer one is no range of a
+# file here, and is ignored (the whole file is sent), as HTTP says of a range it cannot read
+_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 _CHUNK = 64 * 1024
 
 
@@ -20,6 +24,21 @@ class Served(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def parse_request(self) -> bool:
+        """The request line and headers read; False (and an error sent) if it is not one to
+        answer: a path with a NUL in it names no file (and would fail the lookup), and a
+        subclass may refuse more (`permitted`)."""
+        if not super().parse_request():
+            return False
+        if "\x00" in urllib.parse.unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "No file has a NUL in its name")
+            return False
+        return self.permitted()
+
+    def permitted(self) -> bool:
+        """Whether to answer this request; else send its error and say False."""
+        return True
 
     def send_head(self) -> BinaryIO | None:
         self.remaining = None

@@ -1,73 +1,95 @@
 """The pages' templates: Jinja2, HTML-escaped, the defaults in pipeline/publish/site/, and
-any file of the same name in the series' <templates>/site/ taken instead (mkdocs-style)."""
+any file of the same name in the series' <templates>/site/ taken instead (mkdocs-style).
+
+A series' own templates are read as its card templates are (inside the project, links
+checked: script/templates.ProjectLoader) and run in the same bounded sandbox, with the
+pages' larger limits. They are compiled once a process and kept in memory only: nothing
+executable is kept in the cache, which others (a cluster, a copied project) may write.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.bccache
 
-from pipeline.base.cache import Area
-from pipeline.base.errors import RenderError
-from pipeline.script.templates import Sandbox
+from pipeline.base.errors import Problem, RenderError, shown
+from pipeline.script.sandbox import PAGES, Bounded, TooBig
+from pipeline.script.templates import ProjectLoader, Unreadable
 
 DEFAULTS = Path(__file__).with_name("site")
-SITE_ENV_VERSION = 1  # bump when the pages' environment is made with other settings
+
+
+class PageProblem(RenderError):
+    """A page template that cannot be filled: `template` and `line` say where, if known."""
+
+    def __init__(self, what: str, template: Path, line: int | None = None):
+        where = f"{shown(template)}:{line}" if line else shown(template)
+        super().__init__(f"the page template {where} fails: {what}")
+        self.what, self.template, self.line = what, template, line
+
+    def problem(self) -> Problem:
+        """As a problem of the input: the series' template is the author's to fix."""
+        said = f"the page template fails: {self.what}"
+        return Problem(self.template, self.line, None, "templates", said)
 
 
 @lru_cache(maxsize=8)
-def site_templates(overrides: Path, compiled: Area | None = None) -> SiteTemplates:
-    """The templates for a series' overrides folder, opened once a process; compiled once
-    and kept in `compiled` (a cache area), so the next build need not compile them again."""
-    return SiteTemplates(overrides, compiled)
+def site_templates(overrides: Path, root: Path) -> SiteTemplates:
+    """The templates for a series' overrides folder (inside the project at `root`), opened
+    once a process."""
+    return SiteTemplates(overrides, root)
 
 
 class SiteTemplates:
-    def __init__(self, overrides: Path, compiled: Area | None = None):
+    def __init__(self, overrides: Path, root: Path):
         self.overrides = overrides
         loader = jinja2.ChoiceLoader(
-            [jinja2.FileSystemLoader(str(overrides)), jinja2.FileSystemLoader(str(DEFAULTS))]
+            [ProjectLoader([overrides], root), jinja2.FileSystemLoader(str(DEFAULTS))]
         )
-        # the author's sandbox: a series' own page templates are bounded the same way
-        self.env = Sandbox(
+        self.env = Bounded(
             loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-            lstrip_blocks=True, bytecode_cache=_Compiled(compiled) if compiled else None,
+            lstrip_blocks=True, limits=PAGES,
         )  # fmt: skip
 
     def render(self, name: str, context: dict[str, Any]) -> str:
-        """Raises RenderError naming the template and its line when it cannot be filled."""
+        """Raises PageProblem naming the template and its line when it cannot be filled."""
         try:
-            return self.env.get_template(name).render(context)
-        except jinja2.TemplateError as err:
-            line = getattr(err, "lineno", None)
-            where = f"{name}:{line}" if line else name
-            raise RenderError(f"the page template {where} failed: {err}") from None
+            return self.env.render_bounded(self.env.get_template(name), context)
+        except Exception as err:  # the template's own mistake, whatever it is
+            raise self._problem(name, err) from None
+
+    def _problem(self, name: str, err: Exception) -> PageProblem:
+        line = getattr(err, "lineno", None)
+        file = getattr(err, "filename", None)
+        if line is None:  # raised while it ran: the innermost frame of a template's
+            file, line = _template_frame(err) or (None, None)
+        what = (getattr(err, "message", None) or str(err)) + "; fix the template"
+        if isinstance(err, Unreadable):
+            what = err.message or ""  # it says what to do
+        elif isinstance(err, TooBig):
+            what = f"refused by the sandbox: {what}"
+        elif isinstance(err, jinja2.TemplateNotFound):
+            what = f"it includes '{err.name}', which is in neither {shown(self.overrides)} nor "
+            what += "the defaults; add it, or correct the name"
+        elif not isinstance(err, jinja2.TemplateError):
+            what = f"{type(err).__name__}: {what}"
+        return PageProblem(what, Path(file) if file else self._path_of(name), line)
+
+    def _path_of(self, name: str) -> Path:
+        own = self.overrides / name
+        return own if own.exists() else DEFAULTS / name
 
 
-class _Compiled(jinja2.BytecodeCache):
-    """Templates compiled by Jinja2, kept in a cache area: compiling the three pages took
-    0.09 s of every build. Jinja2 names a template's entry by its name and file, and checks
-    its source's checksum and the Python it was compiled by; the name here adds what Jinja2
-    leaves out, its own version and this environment's settings (the sandbox's bounds change
-    the code it makes)."""
-
-    _TAG = f"site-{jinja2.__version__}-{SITE_ENV_VERSION}"
-
-    def __init__(self, area: Area):
-        self.area = area
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self.area.get(f"{bucket.key}-{self._TAG}")
-        if found is None:
-            return
-        with found.open("rb") as f:
-            bucket.load_bytecode(f)  # one from another source is dropped by its checksum
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = bucket.bytecode_to_string()
-        with contextlib.suppress(OSError):  # only a help: the next build compiles again
-            self.area.put_file(f"{bucket.key}-{self._TAG}", lambda tmp: tmp.write_bytes(code))
+def _template_frame(err: BaseException) -> tuple[str, int] | None:
+    """The template file and line an error was raised on: Jinja2 rewrites a traceback so
+    that its frames are the templates' lines."""
+    found, tb = None, err.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".css", ".xml", ".svg")):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -37,8 +38,8 @@ def swap_in(staged: Path, destination: Path) -> None:
                     retired.rename(destination)
                 raise
     finally:
-        shutil.rmtree(incoming, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
+        _remove(incoming)
+        _remove(retired)
 
 
 def _move(staged: Path, incoming: Path) -> None:
@@ -56,5 +57,15 @@ def _sweep(parent: Path, name: str) -> None:
     for left in parent.glob(f".{name}.*"):
         pid = left.name.rsplit(".", 2)[1]
         if pid.isdigit() and (int(pid) == os.getpid() or not running(int(pid))):
-            shutil.rmtree(left, ignore_errors=True)
+            _remove(left)
+
+
+def _remove(path: Path) -> None:
+    """Whatever stands at `path`: a folder, or what stood where the episode's folder goes (a
+    file, a link, which rmtree would leave behind for ever); never what a link leads to."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
 

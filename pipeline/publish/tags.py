@@ -38,6 +38,6 @@ def credit(meta: Meta) -> str:
 
 
 def _escape(value: str) -> str:
-    for ch in ("\\", "=", ";", "#", "\n"):
+    for ch in ("\\", "=", ";", "#", "\n", "\r"):  # a line break would start a line of its own
         value = value.replace(ch, "\\" + ch)
     return value

@@ -40,4 +40,4 @@ def _text(rendered: Rendered) -> str:
     return rendered.site.render(TEMPLATE, context)
 
 
-TRANSCRIPT = text_product(".transcript.html", _text, role="transcript")
+TRANSCRIPT = text_product(".transcript.html", _text, role="transcript", rehearsed=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from pipeline.publish.product import Rendered, text_product
 from pipeline.timing.cues import Cue
+
+_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def to_vtt(cues: Sequence[Cue]) -> str:
@@ -16,7 +19,7 @@ def vtt_file(cues: Iterable[tuple[str, str, Sequence[str]]]) -> str:
     """A WebVTT file of (start, end, lines) cues."""
     blocks = ["WEBVTT\n"]
     for start, end, lines in cues:
-        text = "\n".join(vtt_escape(line) for line in lines)
+        text = "\n".join(vtt_escape(_one_line(line)) for line in lines)
         blocks.append(f"{start} --> {end}\n{text}\n")
     return "\n".join(blocks)
 
@@ -24,6 +27,11 @@ def vtt_file(cues: Iterable[tuple[str, str, Sequence[str]]]) -> str:
 def vtt_escape(text: str) -> str:
     """WebVTT cue text: &, < and > as entities, so `-->` can never appear either."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _one_line(line: str) -> str:
+    """A line of a cue as one line: a break inside it (or a blank line) would end the cue."""
+    return _BREAKS.sub(" ", line)
 
 
 def stamp(seconds: float) -> str:

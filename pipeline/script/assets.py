@@ -19,6 +19,9 @@ from pipeline.script.source import KeyPath
 
 AUDIO_TYPES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+# what Pillow may take a still for, whatever its name: its decoders of these (a camera's
+# MPO comes as a JPEG), none of the many others (EPS, for one, would run Ghostscript)
+STILL_FORMATS = ("JPEG", "PNG", "WEBP")
 FONT_TYPES = (".ttf", ".otf")
 _FILE_KEYS = {"audio", "take", "still", "file"}
 _EXIF_ORIENTATION = 0x0112
@@ -47,6 +50,14 @@ class Assets:
 
     def file(self, raw: str, path: KeyPath, types: tuple[str, ...]) -> Path | None:
         """The file `raw` names; None (and a problem reported) if it is unusable."""
+        try:
+            return self._file(raw, path, types)
+        except OSError as err:  # a name longer than the file system holds, say
+            self.report(path, f"cannot look up {raw}: {(err.strerror or str(err)).lower()}; "
+                        "use a shorter path to a file in the project")  # fmt: skip
+            return None
+
+    def _file(self, raw: str, path: KeyPath, types: tuple[str, ...]) -> Path | None:
         resolved = self.inside(raw)
         if resolved is None:
             self.report(path, self.outside(raw))
@@ -114,7 +125,7 @@ class Assets:
     def probe(self, stills: Iterable[str], runner: Runner) -> None:
         """Decode every still at once, on all cores (the decoder lets go of the GIL)."""
         files = {self.inside(raw) for raw in stills}
-        found = [f for f in files if f is not None and f.is_file()]
+        found = [f for f in files if f is not None and _is_file(f)]
         new = [f for f in found if not standing(_still_kind(), f)]  # the rest: known
         self.probed = dict(zip(new, runner.map(_probe_once, new), strict=True))
         self.probed |= {f: _probe_once(f) for f in found if f not in self.probed}
@@ -126,6 +137,15 @@ class Assets:
             self.report(key, size)
             return None
         return size
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a file stands there; a name the file system cannot hold is none (said by
+    `Assets.file`)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _probe_once(file: Path) -> tuple[int, int] | str:
@@ -146,7 +166,7 @@ def _probe(file: Path) -> tuple[int, int] | str:
     header, before anything is allocated for its pixels."""
     Image = _pillow()
     try:
-        with Image.open(file) as im:
+        with Image.open(file, formats=STILL_FORMATS) as im:
             w, h = im.size
             if w * h > Image.MAX_IMAGE_PIXELS:
                 return _too_big(file, w * h, f" ({w}x{h})")

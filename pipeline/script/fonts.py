@@ -45,11 +45,19 @@ class TextDoesNotFit(ValueError):
     pass
 
 
+MAX_WORDS, MAX_LINES = 200, 20  # of a card's text: a title has a few, a quotation a few dozen
+
+
 def wrap(text: str, font: Font, size: float, width: float, max_lines: int) -> list[str]:
     """Break `text` into at most `max_lines` lines no wider than `width`, evenly filled."""
     words = text.split()
     if not words:
         return []
+    if len(words) > MAX_WORDS or max_lines > MAX_LINES:  # the balancing is quadratic in them
+        raise TextDoesNotFit(
+            f"{len(words)} words in up to {max_lines} lines, where a card holds at most "
+            f"{MAX_WORDS} words in {MAX_LINES} lines"
+        )
     for word in words:
         if font.width(word, size) > width:
             raise TextDoesNotFit(f"the word '{word}' is wider than the card allows")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.base.characters import unwelcome
 from pipeline.base.errors import EssayError, Problem
 from pipeline.script import model as m
 from pipeline.script import schema as s
@@ -63,12 +64,17 @@ class Normaliser:
         mark = self.source.mark(path)
         return m.Origin(mark and mark.file, mark and mark.line, mark and mark.col, key_name(path))
 
-    def text(self, raw: str, path: KeyPath, context: dict[str, Any]) -> str:
+    def text(self, raw: str, path: KeyPath, context: dict[str, Any], lines: bool = False) -> str:
+        """The author's text, its Jinja2 filled in; `lines`: it may run over lines."""
         try:
-            return render_text(raw, context)
+            filled = render_text(raw, context)
         except TemplateProblem as err:
             self.problems.append(self.source.problem_in_text(path, str(err), err.line))
             return raw
+        wrong = unwelcome(filled, lines) if filled is not raw else None
+        if wrong:  # the YAML was checked; what its expressions made (`{{ "\x1b" }}`) is here
+            self.report(path, f"once filled in, the text holds {wrong}")
+        return filled
 
     def essay(
         self, doc: s.EpisodeDoc, fonts: dict[str, Font], templates: CardTemplates | None
@@ -79,6 +85,7 @@ class Normaliser:
             self.section(doc, i, sec, context, templates) for i, sec in enumerate(doc.sections)
         )
         self.check_unique_ids(doc)
+        self.check_shared_takes(doc)
         music, poster = self.music(doc), self.poster(doc)
         if doc.subtitles.font not in fonts and not self.problems:
             self.report(
@@ -104,6 +111,25 @@ class Normaliser:
                 )
             first.setdefault(sec.id, i)
 
+    def check_shared_takes(self, doc: s.EpisodeDoc) -> None:
+        """Sections that name one file as their `audio` each start where they say (from the
+        file's start, if they do not): the second of two without a `start` would be cut
+        from nothing. One take of the whole episode, whose starts alignment finds, is the
+        episode's `narration.take`."""
+        first: dict[str, int] = {}
+        for i, sec in enumerate(doc.sections):
+            audio = sec.narration.audio
+            if audio is None or audio == s.SCRATCH:
+                continue
+            if audio in first and sec.narration.start is None:
+                self.report(("sections", i, "narration", "audio"), (
+                    f"sections[{first[audio]}] uses this take too, and without a `start` both "
+                    "begin at its start; give this section its `start` in the take (and the "
+                    "one before its `end`), or make the file the episode's one take, "
+                    "`narration: {take: ...}`, whose sections alignment finds"
+                ))  # fmt: skip
+            first.setdefault(audio, i)
+
     def section(self, doc, i: int, sec: s.Section, context, templates) -> m.Section:
         here: KeyPath = ("sections", i)
         context = section_context(context, i, sec)
@@ -126,7 +152,8 @@ class Normaliser:
         spec = doc.sections[i].narration
         shared = doc.narration.take if doc.narration else None
         if spec.audio == s.SCRATCH or (spec.audio is None and shared is None):
-            return self.scratch(spec, here, self.text(spec.text, (*here, "text"), context))
+            text = self.text(spec.text, (*here, "text"), context, lines=True)
+            return self.scratch(spec, here, text)
         raw = spec.audio or shared
         key = (*here, "audio") if spec.audio or not shared else ("narration", "take")
         start = spec.start if spec.start is not None else (0.0 if raw != shared else None)
@@ -136,7 +163,7 @@ class Normaliser:
             end = following.start
         file = self.assets.file(raw, key, AUDIO_TYPES) if raw else None
         return m.Narration(
-            text=self.text(spec.text, (*here, "text"), context),
+            text=self.text(spec.text, (*here, "text"), context, lines=True),
             audio=file or Path(raw or ""),
             start=0.0 if i == 0 and start is None else start,
             end=end,
@@ -223,7 +250,7 @@ class Normaliser:
         overlay = None
         if (shot.caption or shot.credit) and templates:
             fields = {
-                name: self.text(value, (*key, name), context)
+                name: self.text(value, (*key, name), context, lines=True)
                 for name, value in (("caption", shot.caption), ("credit", shot.credit))
                 if value
             }
@@ -241,7 +268,8 @@ class Normaliser:
         )
 
     def card(self, key, shot: s.CardShot, transition, context, templates) -> m.Card:
-        fields = {k: self.text(v, (*key, "fields", k), context) for k, v in shot.fields.items()}
+        given = shot.fields.items()
+        fields = {k: self.text(v, (*key, "fields", k), context, lines=True) for k, v in given}
         svg = self.fill(templates, shot.card, context, fields, key) if templates else ""
         return m.Card(svg or "", shot.weight, transition, self.origin(key))
 

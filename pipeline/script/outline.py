@@ -15,13 +15,12 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.base.characters import unwelcome
 from pipeline.base.errors import EssayError, Problem
 from pipeline.script import schema
 from pipeline.script.model import Film
-from pipeline.script.project import EPISODE_TYPES, ESSAYS, Project
-from pipeline.script.source import read_yaml
+from pipeline.script.project import EPISODE_TYPES, ESSAYS, Project, slug_problem
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ASSETS = "assets"
 FOLDERS = ("narration", "stills")
 
@@ -69,11 +68,16 @@ def new_episode(
     make its asset folders. Raises EssayError (one problem) for a bad slug, film or year,
     or an episode that exists already: nothing is written then."""
     made = _film(film, year, director)
+    wrong = unwelcome(title) if title else None
+    if wrong:
+        raise _refused("--title", f"holds {wrong}")
     path = _free(project, slug)
+    folders = tuple(project.root / ASSETS / slug / name for name in FOLDERS)
+    if not folders[0].parent.resolve().is_relative_to(project.root.resolve()):
+        raise _refused("slug", f"{ASSETS}/{slug} is a link out of the project; remove it")
     number = next_number(project)
     text = episode_yaml(slug, made, number, title or f"{made.title}: the ending explained", date)
     _write_checked(project, path, text)
-    folders = tuple(project.root / ASSETS / slug / name for name in FOLDERS)
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
     readme = project.root / ASSETS / slug / "README.md"
@@ -91,16 +95,17 @@ def _film(title: str, year: str, director: str) -> Film:
     for option, value in (("--film", title), ("--director", director)):
         if not value.strip():
             raise _refused(option, "is empty; give it, e.g. --film 'Her' --director 'Spike Jonze'")
+        wrong = unwelcome(value)
+        if wrong:
+            raise _refused(option, f"holds {wrong}")
     return Film(title.strip(), int(year), director.strip())
 
 
 def _free(project: Project, slug: str) -> Path:
     """essays/<slug>.yaml, if the slug is one and no episode has it. Raises EssayError."""
-    if not SLUG.fullmatch(slug) or slug == "series":
-        raise _refused("slug", (
-            f"got {slug!r}; an episode's name is lowercase letters, digits and hyphens, not "
-            "'series' (it names essays/<slug>.yaml and output/<slug>/), e.g. groundhog-day"
-        ))  # fmt: skip
+    wrong = slug_problem(slug)
+    if wrong:
+        raise _refused("slug", f"{wrong}; give another, e.g. groundhog-day")
     for suffix in EPISODE_TYPES:
         found = project.root / ESSAYS / f"{slug}{suffix}"
         if found.exists():
@@ -117,7 +122,7 @@ def next_number(project: Project) -> int:
     numbers = [0]
     for path in project.episodes:
         try:
-            data = read_yaml(path).data
+            data = project.source(path).data  # as a check reads it: never through a link out
         except EssayError:
             continue
         found = data.get("episode") if isinstance(data, dict) else None
@@ -132,7 +137,7 @@ def _write_checked(project: Project, path: Path, text: str) -> None:
     hidden = path.with_name(f".~new~{path.name}")
     hidden.write_text(text, encoding="utf-8")
     try:
-        project.read(hidden)
+        project.read(hidden, named=path)
         hidden.replace(path)
     finally:
         hidden.unlink(missing_ok=True)

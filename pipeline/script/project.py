@@ -3,6 +3,7 @@ fonts and card templates its episodes use are opened once, and its cache lives i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,14 @@ ESSAYS = "essays"
 SERIES_FILE = "series.yaml"
 EPISODE_TYPES = (".yaml", ".yml")
 OUTPUT = "output"
+# An episode's name (its file's, without .yaml) names its folder in output/ and its address:
+# lowercase words of letters and digits joined by hyphens, so none is a series file's name
+# (index.html, feed.xml) or `..`, none holds what a shell or a URL would act on, and every
+# file made from it fits a file system's 255 bytes, temporaries' prefixes included.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG = 64
+# the folders other than the episode's own a slug names: a draft build's, an export's
+OTHER_FOLDERS = ("-draft", "-timeline")
 
 
 class Project:
@@ -44,8 +53,13 @@ class Project:
     def open(cls, root: Path, runner: Runner | None = None) -> Project:
         """Raises EssayError naming every problem of series.yaml."""
         root = Path(root).resolve()
+        _inside(root, root / ESSAYS / SERIES_FILE)
         series = read_yaml(root / ESSAYS / SERIES_FILE)
         project = cls(root, series, validate(SeriesDoc, series), runner or Runner())
+        if isinstance(series.data, dict):
+            # the fonts in effect, the bundled ones if the series names none, are what an
+            # episode's `fonts` merges over, key by key, as every setting's mapping does
+            series.data.setdefault("fonts", dict(project.series.fonts))
         problems: list[Problem] = []
         assets = Assets(root, _reporter(series, problems))
         fonts = project._open_fonts(project.series.fonts, assets)
@@ -75,10 +89,11 @@ class Project:
     def is_series_file(self, path: Path) -> bool:
         return Path(path).resolve() == self.series_file.resolve()
 
-    def read(self, path: Path) -> s.EpisodeDoc:
+    def read(self, path: Path, named: Path | None = None) -> s.EpisodeDoc:
         """An episode's YAML over the series', validated, its files not looked at (for
-        tools that make those files). Raises EssayError."""
-        return self._validated(path, self.source(path), _stamp(path))
+        tools that make those files); `named`: the episode it is to be, if it is written
+        under another name. Raises EssayError."""
+        return self._validated(path, self.source(path, named), _stamp(path))
 
     def _validated(self, path: Path, source: Source, stamp: tuple[int, ...]) -> s.EpisodeDoc:
         """Validated once while the file stays as it was: the series' checks after a build
@@ -104,7 +119,9 @@ class Project:
             doc = self._validated(path, source, stamp)
         except EssayError as err:
             normaliser.assets.check_all(source.data)  # worth knowing even when the shape is wrong
-            raise EssayError(err.problems + normaliser.problems) from None
+            said = {p.key for p in err.problems}  # a key refused once is said once
+            more = [p for p in normaliser.problems if p.key not in said]
+            raise EssayError(err.problems + more) from None
         fonts, templates = self._series_parts
         if doc.fonts != self.series.fonts or doc.templates != self.series.templates:
             fonts = self._open_fonts(doc.fonts, normaliser.assets)
@@ -115,15 +132,23 @@ class Project:
         normaliser.assets.probe(stills, self.runner)
         return normaliser.essay(doc, fonts, templates)
 
-    def source(self, path: Path) -> Source:
-        """An episode's YAML over the series', with the marks of both."""
+    def source(self, path: Path, named: Path | None = None) -> Source:
+        """An episode's YAML over the series', with the marks of both (`named`: see read)."""
         path = Path(path)
         if self.is_series_file(path):
             raise _about(path, "this is the series file; give an episode, e.g. essays/her.yaml")
         if path.resolve().parent != (self.root / ESSAYS).resolve():
             # its slug names its folder in output/: elsewhere, two files could share one
             raise _about(path, f"an episode lives in {ESSAYS}/; move it to {ESSAYS}/{path.name}")
+        self.slug(named or path)
         return merge(self.series_source, read_yaml(path))
+
+    def slug(self, path: Path) -> str:
+        """The episode's name, from its file's. Raises EssayError if it cannot be one."""
+        wrong = slug_problem(Path(path).stem)
+        if wrong:
+            raise _about(path, f"{wrong}; rename the file, e.g. to {ESSAYS}/groundhog-day.yaml")
+        return Path(path).stem
 
     def templates_for(self, essay: m.Essay) -> CardTemplates:
         """The card templates an episode was drawn with (for the cards made after loading)."""
@@ -154,7 +179,7 @@ class Project:
         self, raw: str, fonts: dict[str, Font], assets: Assets
     ) -> CardTemplates | None:
         folder = (self.root / raw).resolve()
-        if not folder.is_dir() or not folder.is_relative_to(self.root):
+        if not _is_dir(folder) or not folder.is_relative_to(self.root):
             assets.report(
                 ("templates",),
                 f"no templates folder at {raw}; it must be a folder inside the project",
@@ -228,6 +253,30 @@ def _stamp(path: Path) -> tuple[int, ...]:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot name an episode (its folders in output/, its address), or None."""
+    said = repr(slug)  # whatever it holds, said on one line
+    if not SLUG.fullmatch(slug):
+        return (
+            f"got {said}; an episode's name is lowercase letters, digits and single hyphens "
+            "(it names the episode's folder in output/ and its address)"
+        )
+    if len(slug) > MAX_SLUG:
+        return (
+            f"got a name of {len(slug)} characters; an episode's name is at most {MAX_SLUG}, so "
+            "the files made from it fit what a file system holds"
+        )
+    for end, folder in zip(OTHER_FOLDERS, ("draft build", "export"), strict=True):
+        if slug.endswith(end):
+            return (
+                f"got {said}; an episode's name does not end in '{end}': output/{slug}/ is "
+                f"the {folder}'s folder of the episode '{slug.removesuffix(end)}'"
+            )
+    if slug == "series":
+        return f"got {said}; that is the series file's name"
+    return None
+
+
 def project_root(path: Path) -> Path:
     """The nearest folder at or above `path` that holds essays/series.yaml."""
     start = Path(path).resolve()
@@ -244,6 +293,24 @@ def project_root(path: Path) -> Path:
 def _about(path: Path, message: str) -> EssayError:
     """A problem with a whole file."""
     return EssayError([Problem(path, None, None, "", message)])
+
+
+def _inside(root: Path, path: Path) -> None:
+    """Raises EssayError if `path` (the series file) leads out of the project by a link,
+    before it is read: the project is what is read."""
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        raise _about(path, (
+            f"it leads out of the project folder, to {real}; copy the file into the "
+            "project instead of linking to it"
+        ))  # fmt: skip
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name longer than the file system holds: no folder
+        return False
 
 
 def _seen(path: Path) -> bool:

@@ -13,7 +13,10 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
+from pipeline.base.ffmpeg import MAX_SECONDS
 from pipeline.script.settings import Model, Move, SeriesDoc, TransitionSpec
+
+MAX_WEIGHT = 1000  # a shot's share against another's: more is none at all
 
 
 class Film(Model):
@@ -23,14 +26,23 @@ class Film(Model):
 
 
 class Narration(Model):
-    text: str = Field(min_length=1, description="The script of the section, as spoken.")
+    lines = frozenset({"text"})
+    # 50,000 characters are some 50 minutes read: what the scratch voice reads and
+    # alignment aligns is bounded with it
+    text: str = Field(
+        min_length=1, max_length=50_000, description="The script of the section, as spoken."
+    )
     audio: str | None = Field(
         None,
         description="The recorded take (wav, mp3, m4a, flac, ogg), or `scratch` for the "
         "synthetic voice; default: the episode's take, else scratch.",
     )
-    start: float | None = Field(None, ge=0, description="Where the section starts in its take, s.")
-    end: float | None = Field(None, ge=0, description="Where it ends in its take, seconds.")
+    start: float | None = Field(
+        None, ge=0, le=MAX_SECONDS, description="Where the section starts in its take, s."
+    )
+    end: float | None = Field(
+        None, ge=0, le=MAX_SECONDS, description="Where it ends in its take, seconds."
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Narration:
@@ -47,6 +59,7 @@ class EpisodeNarration(Model):
 
 
 class StillShot(Model):
+    lines = frozenset({"caption", "credit"})
     still: str = Field(description="Image file (JPEG, PNG, WebP).")
     caption: str | None = Field(None, description="Text shown over the still.")
     credit: str | None = Field(None, description="Where the image comes from, shown small.")
@@ -54,7 +67,7 @@ class StillShot(Model):
         None,
         description="Ken Burns move; keys left out come from `defaults.move`; `none` holds still.",
     )
-    weight: float = Field(1.0, gt=0, description="Share of the section's time.")
+    weight: float = Field(1.0, gt=0, le=MAX_WEIGHT, description="Share of the section's time.")
     transition: TransitionSpec | None = Field(None, description="How the shot comes in.")
 
     @field_validator("move", mode="before")
@@ -64,9 +77,10 @@ class StillShot(Model):
 
 
 class CardShot(Model):
+    lines = frozenset({"fields"})
     card: str = Field(description="A template in the templates folder by name, or an .svg path.")
     fields: dict[str, str] = Field(default_factory=dict, description="Values the template shows.")
-    weight: float = Field(1.0, gt=0, description="Share of the section's time.")
+    weight: float = Field(1.0, gt=0, le=MAX_WEIGHT, description="Share of the section's time.")
     transition: TransitionSpec | None = Field(None, description="How the shot comes in.")
 
 
@@ -106,14 +120,16 @@ class Poster(Model):
     """The frame shown before the video plays, and in the series' pages."""
 
     section: str = Field(description="Section id.")
-    at: float = Field(0.0, ge=0, description="Seconds into the section.")
+    at: float = Field(0.0, ge=0, le=MAX_SECONDS, description="Seconds into the section.")
 
 
 class EpisodeDoc(SeriesDoc):
     """essays/<slug>.yaml: one episode. It may also override any series setting."""
 
+    lines = frozenset({"summary"})
+
     series: str = Field(description="The series title (defaults to series.yaml's).", min_length=1)
-    episode: int = Field(ge=0, description="Episode number.")
+    episode: int = Field(ge=0, le=99_999, description="Episode number.")
     title: str = Field(min_length=1, description="Episode title.")
     film: Film
     date: datetime.date | None = Field(None, description="Publication date, YYYY-MM-DD.")

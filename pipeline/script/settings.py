@@ -10,7 +10,7 @@ import types
 import typing
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from pipeline.base.characters import unwelcome
+
 # No "ultrafast": it turns off CABAC and B-frames, so the stream is no longer H.264 High.
 X264_PRESETS = ("superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
@@ -30,6 +32,22 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, coerce_numbers_to_str=True, allow_inf_nan=False
     )
+    # the fields whose text may run over lines (a narration, a summary); in every other one
+    # a line break would forge a line of a line-based file (a chapter, a header)
+    lines: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_acting_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        """No control or bidi control character anywhere in the author's text: a terminal, a
+        subtitle file or a page would act on it (docs/essay-format.md, "Text")."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and _holds_model(field.annotation):
+            return value  # its own fields are checked by its own model
+        wrong = _unwelcome_in(value, info.field_name in cls.lines)
+        if wrong:
+            raise ValueError(wrong)
+        return value
 
     @field_validator("*", mode="before")
     @classmethod
@@ -45,6 +63,28 @@ class Model(BaseModel):
                 "as true and false); write a number"
             )
         return value
+
+
+def _unwelcome_in(value: Any, lines: bool, key: str = "") -> str | None:
+    """The first unwelcome character in a value's text, its keys and items included."""
+    if isinstance(value, str):
+        wrong = unwelcome(value, lines)
+        return f"in {key!r}: {wrong}" if wrong and key else wrong
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list | tuple) else ()  # fmt: skip
+    for k, v in items:
+        inner = f"{key}.{k}" if key else str(k)
+        wrong = _unwelcome_in(k, False, inner) if isinstance(k, str) else None
+        wrong = wrong or _unwelcome_in(v, lines, inner)
+        if wrong:
+            return wrong
+    return None
+
+
+def _holds_model(t: Any) -> bool:
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return True
+    return any(_holds_model(a) for a in typing.get_args(t))
 
 
 def _numeric(t: Any) -> bool:
@@ -63,7 +103,8 @@ class Video(Model):
     width: int = Field(1920, ge=64, le=7680, description="Frame width in pixels (even).")
     height: int = Field(1080, ge=64, le=4320, description="Frame height in pixels (even).")
     fps: Literal[24, 25, 30, 50, 60] = Field(30, description="Frames per second (constant).")
-    crf: int = Field(20, ge=0, le=51, description="x264 quality: lower is better and bigger.")
+    # 0 is lossless, which H.264 High (what the renditions promise) cannot carry: x264 refuses
+    crf: int = Field(20, ge=1, le=51, description="x264 quality: lower is better and bigger.")
     preset: Literal[X264_PRESETS] = Field(  # type: ignore[valid-type]
         "veryfast", description="x264 speed preset for the master profile."
     )
@@ -87,10 +128,14 @@ class Pacing(Model):
 class Subtitles(Model):
     max_line_chars: int = Field(42, ge=10, le=80, description="Characters per subtitle line.")
     max_lines: int = Field(2, ge=1, le=3, description="Lines per cue.")
-    max_cps: float = Field(17.0, gt=0, description="Reading speed limit, characters per second.")
-    min_duration: float = Field(0.833, gt=0, description="Shortest cue, seconds.")
-    max_duration: float = Field(7.0, gt=0, description="Longest cue, seconds.")
-    min_gap_frames: int = Field(2, ge=0, description="Frames of gap between consecutive cues.")
+    max_cps: float = Field(
+        17.0, gt=0, le=100, description="Reading speed limit, characters per second."
+    )
+    min_duration: float = Field(0.833, gt=0, le=60, description="Shortest cue, seconds.")
+    max_duration: float = Field(7.0, gt=0, le=60, description="Longest cue, seconds.")
+    min_gap_frames: int = Field(
+        2, ge=0, le=60, description="Frames of gap between consecutive cues."
+    )
     font: str = Field("sans", description="Font (a name in `fonts`) of burned-in subtitles.")
     size: float = Field(
         48, ge=12, le=160, description="Burned-in text size, px in a 1080-line frame."
@@ -111,6 +156,9 @@ class Subtitles(Model):
         return v
 
 
+BITRATES = {"bitrate": (32, 512), "edition_bitrate": (32, 320)}  # kb/s
+
+
 class Audio(Model):
     loudness: float = Field(-16.0, ge=-40, le=-5, description="Integrated loudness target, LUFS.")
     true_peak: float = Field(-1.0, ge=-12, le=0, description="True-peak ceiling, dBTP.")
@@ -122,6 +170,15 @@ class Audio(Model):
     edition_bitrate: str = Field(
         "192k", pattern=r"^\d+k$", description="Bitrate of the MP3 edition."
     )
+
+    @field_validator("bitrate", "edition_bitrate")
+    @classmethod
+    def _kbps(cls, v: str, info: ValidationInfo) -> str:
+        """What the encoders make: AAC up to 512k in stereo, MP3 up to 320k (its highest)."""
+        low, high = BITRATES[info.field_name or "bitrate"]
+        if not low <= int(v[:-1]) <= high:
+            raise ValueError(f"use a bitrate from {low}k to {high}k, e.g. {v[:-1][:3]}k")
+        return v
     trim_margin: float = Field(
         0.15, ge=0, le=2, description="Seconds of silence kept before and after each take."
     )
@@ -277,6 +334,8 @@ DEFAULT_FONTS = {
 class Site(Model):
     """Where the series is published: what its pages and its podcast feed say of it."""
 
+    lines = frozenset({"description"})
+
     url: str = Field(
         description="The address `output/` is published at, e.g. https://example.org/series/."
     )
@@ -293,9 +352,19 @@ class Site(Model):
     def _url(cls, v: str) -> str:
         scheme, _, rest = v.partition("://")
         host = rest.split("/", 1)[0]
-        if scheme not in ("http", "https") or not host or " " in v or "." not in host:
+        odd = any(c.isspace() or c in '"<>\\^`{|}' for c in v)  # never in an address
+        if scheme not in ("http", "https") or not host or odd or "." not in host:
             raise ValueError("must be an address like https://example.org/series/")
         return v if v.endswith("/") else v + "/"
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str) -> str:
+        if '"' in v or not v.strip():  # none of Apple's has one; feedgen's lookup breaks on it
+            raise ValueError(
+                f"'{v}' is not an Apple Podcasts category; use one of Apple's, e.g. TV & Film"
+            )
+        return v
 
     @field_validator("language")
     @classmethod

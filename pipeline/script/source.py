@@ -19,7 +19,9 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from pipeline.base.characters import one_line
 from pipeline.base.errors import EssayError, Problem
+from pipeline.base.files import NotAFile, open_file
 
 KeyPath = tuple[str | int, ...]
 
@@ -28,10 +30,10 @@ MAX_VALUES = 100_000  # values a file may stand for once its aliases are expande
 MAX_DEPTH = 50  # levels of nesting; the format needs fewer than ten
 WHOLE_FILE = "(file)"  # the key of a problem with the file as a whole
 _MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _KINDS = {"tag:yaml.org,2002:timestamp": "date"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _PLAIN_KEY = re.compile(r"[\w-]+")
-_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines splits at
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,6 @@ def key_name(path: KeyPath) -> str:
     return out or WHOLE_FILE
 
 
-def one_line(text: str) -> str:
-    """`text` with its line breaks written as escapes (`\\n`): whatever the author wrote in a
-    key or a value a problem quotes, the problem stays one line."""
-    return _BREAKS.sub(lambda m: repr(m.group())[1:-1], text)
-
-
 def read_yaml(file: Path) -> Source:
     """Raises EssayError naming every problem found, each where it was written."""
     text = _text(file)
@@ -127,11 +123,13 @@ def _read(loader: _Guards, file: Path, text: str | None = None) -> tuple[Source,
 def _text(file: Path) -> str:
     """The file's text, if it is UTF-8 text of a script's size."""
     try:
-        with file.open("rb") as f:
+        with open_file(file) as f:  # a FIFO or a device is refused before it is read
             data = f.read(MAX_BYTES + 1)
             size = os.fstat(f.fileno()).st_size
     except FileNotFoundError:
         raise _whole(file, "file not found") from None
+    except NotAFile as err:
+        raise _whole(file, f"{err.strerror}; a script is a YAML text file") from None
     except OSError as err:
         raise _whole(file, f"cannot read it: {err.strerror or err}") from None
     if len(data) > MAX_BYTES:
@@ -263,6 +261,14 @@ class _Builder:
 
     def value(self, node: yaml.Node, path: KeyPath) -> Any:
         self.built.values[path] = _mark(node, self.file)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_COLLECTIONS:
+            # a scalar's tag is refused by its constructor; a mapping's would pass unread
+            err = _Refused(problem=(
+                f"YAML tag not allowed: {node.tag}; remove the `!tag` and write a plain "
+                "mapping or list"
+            ), problem_mark=node.start_mark)  # fmt: skip
+            _locate(err, path)
+            raise err
         try:
             if isinstance(node, yaml.MappingNode):
                 return self.mapping(node, path)

@@ -10,6 +10,7 @@ line Jinja2 was on, never an exception of the program.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,13 +19,15 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
 
 from pipeline.base.errors import shown
+from pipeline.base.files import read_file
 from pipeline.script.fonts import Font, TextDoesNotFit, wrap
+from pipeline.script.sandbox import TEXT, Bounded, TooBig
+from pipeline.script.svg import svg_problem
 
-MAX_LENGTH = 100_000  # characters or items a `*` may make; a card holds a few hundred
-MAX_EXPONENT = 1000  # beyond it `**` makes numbers of thousands of digits
+MAX_TEMPLATE_BYTES = 1_000_000  # a card or a page template is a few kilobytes
 
 
 class TemplateProblem(ValueError):
@@ -37,37 +40,68 @@ class TemplateProblem(ValueError):
         self.line = line
 
 
-class _TooBig(SecurityError):
-    """What the sandbox refuses for its size, not for what it reaches."""
+class Unreadable(jinja2.TemplateError):
+    """A template the project may not read: a link that leads out of the project, a FIFO, a
+    file of megabytes. The message says which and what to do."""
 
 
-class Sandbox(SandboxedEnvironment):
-    """Jinja2's sandbox, which only bounds `range`, also bounding what `*` and `**` make: a
-    text repeated 10**10 times would take the machine's memory before anything could fail."""
+class ProjectLoader(jinja2.BaseLoader):
+    """Templates from folders inside the project, as assets are: a link among them (the
+    template, or a folder on its way) may lead anywhere inside the project, and one that
+    leads out is refused before anything is read, as is what is not a file of a template's
+    size. Every template a template includes or extends is loaded the same way."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    def __init__(self, folders: list[Path], root: Path):
+        self.folders, self.root = folders, root.resolve()
 
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*" and _repeated_length(left, right) > MAX_LENGTH:
-            raise _TooBig(f"the result of * would be over {MAX_LENGTH:,} long")
-        if operator == "**" and _huge_power(left, right):
-            raise _TooBig(f"** with an exponent over {MAX_EXPONENT} is refused")
-        return super().call_binop(context, operator, left, right)
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        pieces = split_template_path(template)
+        for folder in self.folders:
+            candidate = Path(folder, *pieces)
+            if not os.path.lexists(candidate):
+                continue
+            real = self._inside(candidate)
+            text = self._read(candidate, real)
+            stamp = _stamp(real)
+            return text, str(candidate), lambda real=real, stamp=stamp: _stamp(real) == stamp
+        raise jinja2.TemplateNotFound(template)
+
+    def _inside(self, candidate: Path) -> Path:
+        try:
+            real = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop of links, a link to nothing
+            raise Unreadable(f"{shown(candidate)} is a link that leads nowhere; point it at "
+                             "a template in the project") from None  # fmt: skip
+        if not real.is_relative_to(self.root):
+            raise Unreadable(
+                f"{shown(candidate)} leads out of the project folder, to {real}; copy the "
+                "template into the project instead of linking to it"
+            )
+        return real
+
+    def _read(self, candidate: Path, real: Path) -> str:
+        try:
+            data = read_file(real, MAX_TEMPLATE_BYTES)
+        except OSError as err:
+            raise Unreadable(f"cannot read {shown(candidate)}: {err.strerror}") from None
+        if len(data) > MAX_TEMPLATE_BYTES:
+            raise Unreadable(f"{shown(candidate)} is over {MAX_TEMPLATE_BYTES:,} bytes, which "
+                             "no template needs: is it the right file?")  # fmt: skip
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unreadable(f"{shown(candidate)} is not UTF-8 text; save it as UTF-8") from None
 
 
-def _repeated_length(left: Any, right: Any) -> int:
-    for seq, count in ((left, right), (right, left)):
-        if isinstance(seq, str | list | tuple) and isinstance(count, int):
-            return len(seq) * count
-    return 0
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
-def _huge_power(base: Any, exponent: Any) -> bool:
-    numbers = all(isinstance(x, int | float) for x in (base, exponent))
-    return numbers and abs(exponent) > MAX_EXPONENT and abs(base) > 1
-
-
-_text_env = Sandbox(undefined=jinja2.StrictUndefined, autoescape=False)
+_text_env = Bounded(undefined=jinja2.StrictUndefined, autoescape=False, limits=TEXT)
 
 
 def render_text(text: str, context: Mapping[str, Any]) -> str:
@@ -75,7 +109,7 @@ def render_text(text: str, context: Mapping[str, Any]) -> str:
     if "{" not in text:
         return text
     try:
-        return _text_env.from_string(text).render(context)
+        return _text_env.render_bounded(_text_env.from_string(text), context)
     except jinja2.TemplateSyntaxError as err:
         raise TemplateProblem(
             f"template syntax error: {_said(err.message)}; check the {{{{ }}}} and {{% %}} here",
@@ -87,7 +121,7 @@ def render_text(text: str, context: Mapping[str, Any]) -> str:
             f"{err.message}; the names you can use: {names}", line=_text_line(err)
         ) from None
     except Exception as err:  # raised by the author's expression itself: see the docstring
-        reaching = isinstance(err, SecurityError) and not isinstance(err, _TooBig)
+        reaching = isinstance(err, SecurityError) and not isinstance(err, TooBig)
         fix = _NAMES if reaching else "correct the expression"
         raise TemplateProblem(f"{_failure(err)}; {fix}", line=_text_line(err)) from None
 
@@ -99,8 +133,10 @@ def _failure(err: Exception) -> str:
     """What went wrong while a template was filled, said as its author would fix it."""
     if isinstance(err, SecurityError):
         return f"refused by the sandbox: {_said(str(err))}"
-    if isinstance(err, RecursionError | MemoryError):
+    if isinstance(err, RecursionError):
         return "the expression runs without end"
+    if isinstance(err, MemoryError):
+        return "the expression takes more memory than there is"
     return f"the expression fails: {type(err).__name__}: {_said(str(err))}"
 
 
@@ -149,8 +185,8 @@ class CardTemplates:
     def __init__(self, folder: Path, root: Path, fonts: Mapping[str, Font]):
         self.folder = folder
         self.fonts = _Fonts(fonts)
-        self.env = Sandbox(
-            loader=jinja2.FileSystemLoader([str(folder), str(root)]),
+        self.env = Bounded(
+            loader=ProjectLoader([folder, root], root),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -173,17 +209,22 @@ class CardTemplates:
         card = _Fields(fields)
         try:
             template = self.env.get_template(self.source_of(name))
-            svg = template.render({**context, "card": card, "fonts": self.fonts})
+            svg = self.env.render_bounded(template, {**context, "card": card, "fonts": self.fonts})
         except TemplateProblem:
             raise  # a filter's, already said
         except Exception as err:  # the template's own mistake: see the module's docstring
             raise self._failed(name, err) from None
         self._all_used(name, card, fields)
+        wrong = svg_problem(svg)  # what resvg would refuse, or load from elsewhere
+        if wrong:
+            raise TemplateProblem(f"template '{name}': {wrong}")
         return svg
 
     def _failed(self, name: str, err: Exception) -> TemplateProblem:
         if isinstance(err, jinja2.TemplateNotFound):
             return self._not_found(name, err)
+        if isinstance(err, Unreadable):
+            return TemplateProblem(f"template '{name}': {err.message}")
         if isinstance(err, jinja2.TemplateSyntaxError):
             where = f"{shown(Path(err.filename))}:{err.lineno}" if err.filename else f"'{name}'"
             return TemplateProblem(f"template {where}: {_said(err.message)}; fix the template")

@@ -122,7 +122,8 @@ def _allowed(field: FieldInfo | None, broken: dict[str, Any]) -> str:
     if low and high:
         return f"from {low} to {high}"
     below = f"above {bounds['gt']:g}" if "gt" in bounds else (low and f"of {low} or more")
-    above = f"below {bounds['lt']:g}" if "lt" in bounds else (high and f"of at most {high}")
+    above = f"below {bounds['lt']:g}" if "lt" in bounds else (
+        high and (f"at most {high}" if below else f"of at most {high}"))  # fmt: skip
     return " and ".join(part for part in (below, above) if part)
 
 

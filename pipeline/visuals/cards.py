@@ -13,11 +13,16 @@ import resvg_py
 from PIL import Image
 
 from pipeline.base.errors import RenderError
+from pipeline.script.svg import svg_problem
 from pipeline.visuals.yuv import Overlay, Planes, overlay_from_rgba, rgb_to_planes
 
 
 def rasterise(svg: str, fonts: Sequence[Path], size: tuple[int, int]) -> np.ndarray:
-    """RGBA uint8 (h, w, 4). Only the given font files are used, never the system's."""
+    """RGBA uint8 (h, w, 4). Only the given font files are used, never the system's, and
+    nothing the card would load from elsewhere (checked when it was filled, and here)."""
+    wrong = svg_problem(svg)
+    if wrong:
+        raise RenderError(f"cannot rasterise a card: {wrong}")
     try:
         png = resvg_py.svg_to_bytes(
             svg_string=svg,

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
+from pipeline.script.assets import STILL_FORMATS
 from pipeline.script.settings import Move
 from pipeline.visuals.motion import cover_scale, moves, view_at
 from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes, bgr_to_planes
@@ -23,7 +24,7 @@ TOLERANCE = 1 / 32  # of a pixel: the step of warpAffine's own sub-pixel grid
 def load_bgr(path: Path, target: tuple[int, int]) -> np.ndarray:
     """The still upright (EXIF) as uint8 BGR, at `target` size. JPEGs decode straight at
     1/2, 1/4 or 1/8 scale when that is still at least the target."""
-    with Image.open(path) as im:
+    with Image.open(path, formats=STILL_FORMATS) as im:
         size = ImageOps.exif_transpose(im).size if im.getexif().get(0x0112) else im.size
         # OpenCV drops the alpha channel, showing whatever colour transparent pixels hold
         bgr = _over_black(im) if _transparent(im) else _decoded(path, size, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import wave
 from pathlib import Path
@@ -109,6 +110,23 @@ TEXTS = [
 ]
 
 
+# What the takes say: the script as the build fills it in ({{ film.title }} is Her)
+SAID = [t.replace("{{ film.title }}", "Her") for t in TEXTS]
+
+
+@functools.cache
+def spoken(text: str, rate: int = 170) -> np.ndarray:
+    """`text` read by the project's own scratch voice (espeak-ng from its wheel): real
+    speech, so a take is heard saying its script, in about three seconds."""
+    from pipeline.audio.scratch import speak
+    from pipeline.script.settings import Scratch
+
+    samples = speak(text, Scratch(rate=rate)).samples.astype(np.float32) / 32768
+    return samples + np.random.default_rng(len(text)).normal(0, 0.001, len(samples)).astype(
+        np.float32
+    )
+
+
 def episode(audio: list[str], stills: list[str]) -> dict:
     return {
         "episode": 1,
@@ -169,8 +187,8 @@ def make_project(root: Path) -> Project:
     (root / "essays").mkdir(parents=True)
     (root / "essays" / "series.yaml").write_text(yaml.safe_dump(SERIES, sort_keys=False))
     audio = [
-        str(write_wav(root / f"assets/t/n{i}.wav", speechlike(d, seed=i)).relative_to(root))
-        for i, d in enumerate((2.2, 1.7))
+        str(write_wav(root / f"assets/t/n{i}.wav", spoken(text)).relative_to(root))
+        for i, text in enumerate(SAID)
     ]
     stills = [
         str(write_still(root / f"assets/t/s{i}.jpg", seed=i).relative_to(root)) for i in range(2)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import srt
 import webvtt
-from conftest import TEXTS, Project, make_project, speechlike, write_still, write_wav
+from conftest import SAID, TEXTS, Project, make_project, speechlike, spoken, write_still, write_wav
 from probe import chapters, streams, top_level_atoms, video_frames
 
 from pipeline.base.errors import EssayError, RenderError
@@ -65,14 +65,15 @@ def test_mp4_streams_match_the_delivery_settings(built) -> None:
 def test_duration_equals_the_narration_timeline(built) -> None:
     _, result = built
     timeline = result.checked.timeline
-    # the timeline's own arithmetic: lead-in + takes + pauses + tail, in whole frames
+    # the timeline's own arithmetic: lead-in + takes + pauses + tail, each section rounded
+    # up to whole frames
     takes = [t.duration for t in result.checked.takes.values()]
     expected = 0.3 + takes[0] + 0.5 + takes[1] + 0.7
-    assert abs(timeline.duration - expected) <= FRAME
+    assert 0 <= timeline.duration - expected <= 2 * FRAME
     s = streams(result.folder / "tiny.mp4")
     assert s["video"].frames == timeline.frames
-    assert abs(s["video"].duration - expected) <= FRAME
-    assert abs(s["audio"].duration - expected) <= FRAME
+    assert abs(s["video"].duration - timeline.duration) <= FRAME
+    assert abs(s["audio"].duration - timeline.duration) <= FRAME
     assert timeline.samples == round(timeline.duration * 48000)
 
 
@@ -273,7 +274,8 @@ def test_burned_in_subtitles_are_drawn_and_follow_the_text(project: Project) -> 
     bottom = slice(120, 180)  # where the series puts subtitles in a 180-line frame
     a = plain[frame][bottom]
     b = video_frames(burned.folder / "tiny.mp4")[frame][bottom]
-    assert abs(a.astype(int) - b.astype(int)).mean() > 3  # white text with a black outline
+    changed = abs(a.astype(int) - b.astype(int)).max(axis=-1) > 60  # white text, black outline
+    assert changed.mean() > 0.02, changed.mean()
     data = project.read()
     data["sections"][1]["narration"]["text"] = "Other words for the second section."
     project.write(data)
@@ -282,7 +284,8 @@ def test_burned_in_subtitles_are_drawn_and_follow_the_text(project: Project) -> 
 
 
 def test_cli_check_lists_warnings_and_still_passes(project: Project) -> None:
-    # the fixture's narrator says two sentences in 2.2 s: too fast to read along
+    # two sentences read at 260 words a minute: too fast to read along
+    write_wav(project.root / "assets/t/n0.wav", spoken(SAID[0], rate=260))
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline", "check", "essays/tiny.yaml"],
         cwd=project.root, capture_output=True, text=True,

@@ -31,6 +31,10 @@ class Take:
     def __post_init__(self) -> None:
         object.__setattr__(self, "cut", (4800, 4800 + round(self.duration * 48_000)))
 
+    @property
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        return (self.cut,)
+
 
 def takes(one: float, two: float) -> dict[str, Take]:
     return {"one": Take(one), "two": Take(two)}

@@ -99,7 +99,10 @@ class Watching:
 @pytest.fixture(scope="module")
 def watching(tmp_path_factory) -> Watching:
     root = tmp_path_factory.mktemp("watch") / "proj"
-    make_project(root)
+    project = make_project(root)
+    data = project.read()  # the section edited here is read by the scratch voice: it says
+    data["sections"][1]["narration"]["audio"] = "scratch"  # each new text, as the author hears
+    project.write(data)
     seen = Watching(root, free_port())
     seen.until(lambda s: s["version"] == 1 and s["state"] == "ready", timeout=60)
     yield seen
@@ -120,7 +123,7 @@ def test_a_text_edit_is_served(watching: Watching) -> None:
     state = watching.until(ready_after(before["version"]))
     assert "said again, talks about how it ends." in watching.get("tiny.vtt")
     # The page reloads at the section edited: the second starts after the first's take.
-    assert 2.0 < state["at"] < 4.0
+    assert 3.0 < state["at"] < 6.0
     assert state["problems"] == [] and state["builds"] == before["builds"] + 1
 
 
@@ -226,7 +229,8 @@ def test_the_page_reloads_with_the_new_text_and_shows_problems(watching) -> None
             "document.querySelector('.transcript').textContent.includes('seen in the page')"
         )
         seen = time.monotonic() - saved  # how soon is benchmarks/watch.py's to measure
-        assert page.evaluate("location.hash").startswith("#t=2.")
+        at = page.evaluate("location.hash")  # the second section, after the first's take
+        assert at.startswith("#t=") and 3.0 < float(at[3:]) < 6.0, at
         watching.episode.write_text(watching.episode.read_text() + "\nsections: [oops\n")
         banner = page.locator("#essay-problems")
         banner.wait_for(state="visible")
@@ -287,10 +291,10 @@ def test_the_authors_loop_new_watch_edit_see_with_no_take(tmp_path) -> None:
         assert first["problems"] == []
         doc = seen.doc()
         doc["sections"][2]["narration"]["text"] = "Harry Lime smiles from the doorway."
-        saved = seen.save(doc)
+        seen.save(doc)
         seen.until(ready_after(first["version"]), timeout=30)
         # a new scratch take for the line, so a new length: its shots and the sound made again
-        assert time.monotonic() - saved <= 5.0
+        # (how soon: benchmarks/watch.py)
         assert "Harry Lime smiles from the doorway." in seen.get("loop.vtt")
     finally:
         seen.proc.send_signal(signal.SIGINT)

@@ -9,6 +9,7 @@ the limiter and writes it out.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,10 +60,13 @@ def plan_mix(
     length = timeline.samples
     clips = timeline.narration
     with _Stem(stem, length) as voice:
-        gains = [
-            voice.add(clip.start, samples, _level(samples, audio, exact))
-            for clip, samples in zip(clips, read_clips(clips), strict=True)
-        ]
+        gains: dict[int, float] = {}  # by section: a take cut in pieces is levelled whole
+        pieces = zip(clips, read_clips(clips), strict=True)
+        for section, group in itertools.groupby(pieces, key=lambda piece: piece[0].section):
+            taken = list(group)
+            gains[section] = _level(np.concatenate([s for _, s in taken]), audio, exact)
+            for clip, samples in taken:
+                voice.add(clip.start, samples, gains[section])
         for fill in timeline.room_tone:
             tone = takes[timeline.sections[fill.section].id].room_tone
             voice.add(fill.start, _loop_tone(tone, fill.length, audio.fade), gains[fill.section])

@@ -12,10 +12,15 @@ import numpy as np
 
 from pipeline.base.cache import Area, file_digest, key
 from pipeline.script.model import Essay, Section
+from pipeline.timing import listen
 
-VERSION = 3  # bump when measuring the same file would now find something else
-# `starts`, `ends`, `unsure`: its script aligned to it (timing/align.py), with the doubts
-FIELDS = ("stretch", "cut", "speech", "levels", "tone", "doubts", "starts", "ends", "unsure")
+VERSION = 4  # bump when measuring the same file would now find something else
+# `starts`, `ends`, `unsure`: its script heard in it (audio/heard.py), with the disagreements;
+# `cuts`, `unscripted`, `removed`: the retakes cut out, and the speech the script lacks
+FIELDS = (
+    "stretch", "cut", "speech", "levels", "tone", "doubts", "starts", "ends", "unsure", "cuts",
+    "unscripted", "removed",
+)  # fmt: skip
 
 
 def group_key(essay: Essay, sections: Sequence[Section]) -> str:
@@ -25,8 +30,13 @@ def group_key(essay: Essay, sections: Sequence[Section]) -> str:
     settings = essay.settings
     return key(
         VERSION,
+        listen.VERSION,
         file_digest(sections[0].narration.audio),
-        [[s.narration.start, s.narration.end, s.narration.text] for s in sections],
+        [
+            [s.narration.start, s.narration.end, s.narration.text, s.title, s.narration.keep_last]
+            for s in sections
+        ],
+        essay.settings.site.language if essay.settings.site else "en",
         settings.audio.model_dump(),
         settings.subtitles.max_line_chars,
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.audio import scratch, take_cache
+from pipeline.audio.heard import hear_all, heard, section_starts, to_hear
 from pipeline.audio.sources import Unheard, hear
 from pipeline.base import ffmpeg
 from pipeline.base.cache import ANALYSIS, Area, Cache
@@ -25,7 +26,9 @@ from pipeline.base.runner import Runner
 from pipeline.script.model import Essay, Narration, Section
 from pipeline.script.settings import Audio
 from pipeline.timing import envelope
-from pipeline.timing.align import Aligned, align, find_sections
+from pipeline.timing.align import Aligned, find_sections
+from pipeline.timing.listen import Heard
+from pipeline.timing.sound import JOIN_SAMPLES
 from pipeline.timing.spans import NarrationClip
 from pipeline.timing.text import tokenize
 
@@ -51,10 +54,18 @@ class Take:
     doubts: tuple[Problem, ...] = ()  # about its file: only its first section's take says them
     scratch: bool = False  # read by the synthetic voice, not recorded (audio/scratch.py)
     aligned: Aligned | None = None  # its section's script aligned to it, kept with the rest
+    removed: tuple[tuple[int, int], ...] = ()  # samples of `cut` cut out: retakes
+
+    @property
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        """The samples of the file it plays, in order: `cut` less what was removed."""
+        edges = [self.cut[0], *(x for r in self.removed for x in r), self.cut[1]]
+        return tuple((edges[k], edges[k + 1]) for k in range(0, len(edges), 2))
 
     @property
     def duration(self) -> float:
-        return (self.cut[1] - self.cut[0]) / SAMPLE_RATE
+        kept = sum(b - a for a, b in self.pieces)
+        return (kept + JOIN_SAMPLES * len(self.removed)) / SAMPLE_RATE
 
 
 def read_clips(clips: Sequence[NarrationClip]) -> Iterator[np.ndarray]:
@@ -88,15 +99,27 @@ def load_takes(essay: Essay, runner: Runner, cache: Cache) -> dict[str, Take]:
     names = {id(g): take_cache.group_key(essay, g) for g in by_file.values()}
     groups = [g for g in by_file.values() if not _recalled(area, names[id(g)], g, takes)]
     decoded = runner.stream(_decode, [g[0].narration for g in groups], ahead=_DECODERS)
+    cut, listenings = [], []
     for sections, source in zip(groups, decoded, strict=True):
         if isinstance(source, Problem):
             problems.append(source)
-        elif _cut(source, sections, essay, takes, problems):
-            take_cache.remember(area, names[id(sections)], [_fields(takes[s.id]) for s in sections])
-        del source  # let it go once cut
+        elif _cut(source, sections, essay, takes, problems, listenings):
+            cut.append(sections)
+        del source  # let it go once cut: what is to be heard is kept, at a third of the rate
+    _heard(essay, runner, takes, listenings)
+    for sections in cut:
+        take_cache.remember(area, names[id(sections)], [_fields(takes[s.id]) for s in sections])
     if problems:
         raise EssayError(problems)
     return {s.id: replace(takes[s.id], scratch=s.narration.scratch) for s in voiced}
+
+
+def _heard(essay: Essay, runner: Runner, takes: dict, listenings: list) -> None:
+    """Each take cut heard against its script (all at once, a core each), and aligned."""
+    found = iter(hear_all(runner, [x for _, x in listenings if x is not None]))
+    for section, listening in listenings:
+        hearing = next(found) if listening is not None else None
+        takes[section.id] = heard(takes[section.id], section, essay, hearing)
 
 
 def _voiced(essay: Essay, cache: Cache) -> tuple[list[Section], list[Problem]]:
@@ -135,7 +158,10 @@ def _recalled(area: Area, name: str, sections: list[Section], takes: dict) -> bo
                 tuple(fields["starts"].tolist()),
                 tuple(fields["ends"].tolist()),
                 tuple(str(m) for m in fields["unsure"]),
+                tuple(str(m) for m in fields["cuts"]),
+                tuple((float(a), float(b)) for a, b in fields["unscripted"].reshape(-1, 2)),
             ),
+            removed=tuple((int(a), int(b)) for a, b in fields["removed"].reshape(-1, 2)),
         )
     return True
 
@@ -158,26 +184,33 @@ def _fields(take: Take) -> dict[str, np.ndarray]:
         "starts": np.array(take.aligned.starts, dtype=np.float64),
         "ends": np.array(take.aligned.ends, dtype=np.float64),
         "unsure": np.array(take.aligned.doubts, dtype=str),
+        "cuts": np.array(take.aligned.cuts, dtype=str),
+        "unscripted": np.array(take.aligned.unscripted, dtype=np.float64).reshape(-1, 2),
+        "removed": np.array(take.removed, dtype=np.int64).reshape(-1, 2),
     }
 
 
 def _cut(
-    source: _Source, sections: list[Section], essay: Essay, takes: dict, problems: list
+    source: _Source,
+    sections: list[Section],
+    essay: Essay,
+    takes: dict,
+    problems: list,
+    listenings: list,
 ) -> bool:
-    """Each section's take, from its file; False if any cannot be used. The file's doubts
-    go with the first section's take, so they are said once."""
+    """Each section's take, from its file, and what to hear of it (into `listenings`);
+    False if any cannot be used. The file's doubts go with the first section's take, so
+    they are said once."""
     known = len(problems)
-    longest = essay.settings.subtitles.max_line_chars
-    spans = _spans(source.audio, sections, longest)
+    spans, words = _spans(source.audio, sections, essay)
     for section, (start, end) in zip(sections, spans, strict=True):
         narration = section.narration
         try:
             stretch = _stretch(source.audio, start, end)
             take = prepare(source.audio, stretch, narration.audio, essay.settings.audio)
             take = _paced(take, narration.text)
-            # aligned here, so a rebuild recalls it with the rest (a tenth of a no-op build)
-            aligned = align(tokenize(narration.text, longest), take.levels)
-            takes[section.id] = replace(take, aligned=aligned)
+            takes[section.id] = take
+            listenings.append((section, to_hear(take, source.audio, section, essay, words)))
         except TakeProblem as err:
             origin = narration.offsets if err.about_offsets else narration.origin
             problems.append(origin.problem(str(err)))
@@ -200,23 +233,31 @@ def _paced(take: Take, text: str) -> Take:
 
 
 def _spans(
-    source: AudioSegment, sections: list[Section], longest: int
-) -> list[tuple[float, float | None]]:
-    """(start, end) of each section in a file; starts nobody gave are found by alignment."""
-    starts = [s.narration.start for s in sections]
+    source: AudioSegment, sections: list[Section], essay: Essay
+) -> tuple[list[tuple[float, float | None]], list[Heard] | None]:
+    """(start, end) of each section in a file, and what was heard in it where it holds
+    several: starts nobody gave are found by each section's first words, else by pauses."""
+    starts: list[float | None] = [s.narration.start for s in sections]
+    words = None
+    if None in starts:
+        listened = section_starts(source, sections, essay)
+        if listened is not None:
+            starts = [given if given is not None else at
+                      for given, at in zip(starts, listened[0], strict=True)]  # fmt: skip
+            words = listened[1]
     if None in starts:
         samples = np.frombuffer(source.raw_data, dtype=np.int16).astype(np.float32) / 32768
+        longest = essay.settings.subtitles.max_line_chars
         texts = [tokenize(s.narration.text, longest) for s in sections]
         found = find_sections(texts, envelope.levels(samples))
-        starts = [
-            given if given is not None else at for given, at in zip(starts, found, strict=True)
-        ]
+        starts = [given if given is not None else at
+                  for given, at in zip(starts, found, strict=True)]  # fmt: skip
     ends = [s.narration.end for s in sections]
     ends = [
         end if end is not None else (starts[k + 1] if k + 1 < len(starts) else None)
         for k, end in enumerate(ends)
     ]
-    return list(zip(starts, ends, strict=True))
+    return list(zip(starts, ends, strict=True)), words
 
 
 class TakeProblem(ValueError):

@@ -14,6 +14,8 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import TypeVar
 
+from pipeline.base.apart import run_apart
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -86,6 +88,21 @@ class Runner:
             finally:
                 for future in pending:
                     future.cancel()
+
+    def apart(
+        self,
+        fn: Callable[[T], R],
+        items: Iterable[T],
+        weight: Callable[[T], float] = lambda item: 1.0,
+    ) -> list[R]:
+        """fn over items in processes of their own (base/apart.py), a core each, results in
+        order: for work that holds the GIL. fn is a module's function; fn, the items and
+        the results are pickled. With one item, or one core, it runs here."""
+        items = list(items)
+        workers = min(self.cores, len(items))
+        if workers <= 1:
+            return [fn(item) for item in items]
+        return run_apart(fn, items, workers, weight)
 
     @contextmanager
     def alongside(self, fn: Callable[..., R], *args: object) -> Iterator[Future[R]]:

@@ -51,6 +51,9 @@ PROFILE_NAMES = ("master", "draft")
               help="No progress bar: one line per shot or crossfade.")  # fmt: skip
 @click.option("--burn-subtitles", is_flag=True,
               help="Draw the subtitles into the picture too, in the series' style.")  # fmt: skip
+@click.option("--strict", is_flag=True,
+              help="A take that disagrees with its script is an error, not a warning "
+              "(the series' `strict: true` says so too).")  # fmt: skip
 @click.option("--scheduler", envvar="ESSAY_SCHEDULER", metavar="ADDRESS",
               help="Build on this Dask cluster (tcp://HOST:8786, or ESSAY_SCHEDULER), whose "
               "workers see the project at the same path; needs the [dask] extra.")  # fmt: skip
@@ -62,6 +65,7 @@ def build_command(
     jobs: int | None,
     quiet: bool,
     burn_subtitles: bool,
+    strict: bool,
     scheduler: str | None,
     report_to: Path | None,
 ) -> None:
@@ -76,7 +80,9 @@ def build_command(
     if problems:
         report.problems(problems)
     profile = PROFILES[profile_name]
-    run = _Run(profile, jobs, burn_subtitles, progress_for(sys.stderr.isatty() and not quiet))
+    run = _Run(
+        profile, jobs, burn_subtitles, strict, progress_for(sys.stderr.isatty() and not quiet)
+    )
     run.unopened = bool(problems)
     episodes = [(s, e) for s in selections for e in s.episodes]
     if not episodes and not problems:
@@ -112,7 +118,8 @@ def _on_cluster(run: _Run, address: str, selections, episodes) -> None:
             run.progress.note(f"building on the Dask cluster at {address}: "
                               f"{report.plural(cluster.workers, 'worker')}")  # fmt: skip
             futures = [
-                cluster.submit(path, run.profile, run.burn, p.project) for p, path in episodes
+                cluster.submit(path, run.profile, run.burn, run.strict, p.project)
+                for p, path in episodes
             ]
             for (picked, path), future in zip(episodes, futures, strict=True):
                 run.episode(picked, path, len(episodes) == 1, lambda _, f=future: f.result())
@@ -134,6 +141,7 @@ class _Run:
     profile: BuildProfile
     jobs: int | None
     burn: bool
+    strict: bool
     progress: Progress
     unopened: bool = False  # a project or its series could not be taken as it is
     broke: bool = False  # the series' files could not be made
@@ -146,7 +154,7 @@ class _Run:
 
         started, shown = time.monotonic(), report.shown(path)
         build_it = build_it or partial(
-            build, path, self.profile, self.jobs, self.progress, self.burn
+            build, path, self.profile, self.jobs, self.progress, self.burn, strict=self.strict
         )
         done, mended = report.episode(
             partial(build_it, picked.project), path, picked.project.cache,
@@ -218,6 +226,7 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
     """Say what was built; its row of the report."""
     t = built.checked.timeline
     report.warnings(built.checked.warnings)
+    report.warnings(built.checked.timeline.cuts)
     rendered = [s.name for s in built.segments if not s.reused]
     report.on_scratch(path, built.checked.essay)
     report.say(
@@ -245,6 +254,7 @@ def _built(path: Path, built: Built, elapsed: float) -> dict:
         "audio_reused": built.audio_reused,
         "loudness": {name: m.as_dict() for name, m in built.loudness.items()},
         "warnings": [str(w) for w in built.checked.warnings],
+        "cuts": [str(c) for c in built.checked.timeline.cuts],
         "files": [report.shown(f) for f in built.files],
         "workers": _workers(built),
     }

@@ -15,7 +15,10 @@ from pipeline.script.selection import Selection, select
 
 @click.command(name="check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check_command(paths: Sequence[Path]) -> None:
+@click.option("--strict", is_flag=True,
+              help="A take that disagrees with its script is an error, as `essay build "
+              "--strict` would refuse it.")  # fmt: skip
+def check_command(paths: Sequence[Path], strict: bool) -> None:
     """Validate episodes without rendering: the ones named, the whole series of a project
     (its folder or its essays/ folder), or, with no paths, the series of the project around
     the working directory. Exit status 2 if anything is wrong, 1 if a tool failed."""
@@ -29,11 +32,12 @@ def check_command(paths: Sequence[Path]) -> None:
         _series_line(picked, whole=not paths or any(p.is_dir() for p in paths))
         for path in picked.episodes:
             refused = f"{report.shown(path)} cannot be built as it is"
-            run = partial(check, path, project=picked.project)
+            run = partial(check, path, project=picked.project, strict=strict)
             done, _ = report.episode(run, path, picked.project.cache, refused)
             invalid, broke = invalid or bool(done.problems), broke or bool(done.failure)
             if done.value is not None:
                 report.warnings(done.value.warnings)
+                report.warnings(done.value.timeline.cuts)
                 report.on_scratch(path, done.value.essay)
                 report.say(f"{report.shown(path)}: ok: {_summary(done.value)}")
     for picked in selections:

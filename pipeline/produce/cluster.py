@@ -64,10 +64,12 @@ class Cluster:
         self.client, self.topic = client, topic
         self.futures: list = []
 
-    def submit(self, path: Path, profile: BuildProfile, burn: bool, project: Project):
+    def submit(
+        self, path: Path, profile: BuildProfile, burn: bool, strict: bool, project: Project
+    ):
         # by name: the worker has the same code (checked), so the same profiles
         future = self.client.submit(
-            remote_build, project.root, path, profile.name, burn, self.topic, pure=False
+            remote_build, project.root, path, profile.name, burn, strict, self.topic, pure=False
         )
         self.futures.append(future)
         return future
@@ -178,14 +180,17 @@ def fingerprint() -> str:
     return f"{pipeline.__version__}+{digest.hexdigest()[:12]}"
 
 
-def remote_build(root: Path, path: Path, profile: str, burn: bool, topic: str) -> Built:
+def remote_build(
+    root: Path, path: Path, profile: str, burn: bool, strict: bool, topic: str
+) -> Built:
     """One episode's build, as a task on a worker."""
     from distributed import get_worker
 
     started = time.perf_counter()
     runner = ClusterRunner(get_worker().state.nthreads, f"{topic}-stop")
     project = Project.open(root, runner)
-    built = build(path, PROFILES[profile], None, _Relay(topic, path.stem), burn, project)
+    relay = _Relay(topic, path.stem)
+    built = build(path, PROFILES[profile], None, relay, burn, project, strict)
     seconds = time.perf_counter() - started
     return replace(built, ran_on=RanOn(worker_name(), round(seconds, 3), round(runner.waited, 3)))
 

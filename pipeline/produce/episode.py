@@ -4,7 +4,7 @@ orchestration: each step is a stage's, each file a product's."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.audio.encoded import encoded_sound
@@ -68,9 +68,15 @@ class Built:
         return sum(s.frames for s in self.segments if not s.reused)
 
 
-def check(path: Path, profile: BuildProfile = MASTER, project: Project | None = None) -> Checked:
+def check(
+    path: Path,
+    profile: BuildProfile = MASTER,
+    project: Project | None = None,
+    strict: bool = False,
+) -> Checked:
     """Validate everything a build with `profile` would use; its products add their
-    warnings. Raises EssayError listing every problem."""
+    warnings; with `strict` (or the series' `strict`), each disagreement between a take and
+    its script is an error. Raises EssayError listing every problem."""
     project = project or Project.containing(path)
     essay = project.load(path)
     problems = check_moves(essay)
@@ -79,6 +85,8 @@ def check(path: Path, profile: BuildProfile = MASTER, project: Project | None = 
     if problems:
         raise EssayError(problems)
     timeline = build_timeline(essay, takes, [track.length for track in music])
+    if (strict or essay.settings.strict) and timeline.disagreements:
+        raise EssayError(replace(p, warning=False) for p in timeline.disagreements)
     renditions = profile.renditions(essay.settings.video, essay.settings.renditions)
     products = profile.products_for(renditions)
     found = [p for product in products for p in product.check(essay, timeline)]
@@ -119,6 +127,7 @@ def build(
     progress: Progress | None = None,
     burn_subtitles: bool = False,
     project: Project | None = None,
+    strict: bool = False,
 ) -> Built:
     """Render, mix and write every file, then move them into output/<folder>/ together.
     Another build of the same episode (on this machine or another sharing the cache) is
@@ -128,13 +137,13 @@ def build(
     slug = project.slug(path)  # it names the lock, before anything else is read
     waiting = lambda: progress.note(f"waiting for another build of {slug} to finish")  # noqa: E731
     with project.cache.lock(slug, waiting):
-        return _build(path, profile, workers, progress, burn_subtitles, project)
+        return _build(path, profile, workers, progress, burn_subtitles, project, strict)
 
 
-def _build(path, profile: BuildProfile, workers, progress, burn_subtitles, project) -> Built:
+def _build(path, profile: BuildProfile, workers, progress, burn, project, strict) -> Built:
     return_big_blocks()
     progress.stage("checking")
-    checked = check(path, profile, project)
+    checked = check(path, profile, project, strict)
     essay, runner = checked.essay, project.runner
     refused = None if profile.scratch else refused_on_scratch(essay)
     if refused:  # so no subscriber receives the synthetic voice by mistake
@@ -143,7 +152,7 @@ def _build(path, profile: BuildProfile, workers, progress, burn_subtitles, proje
     work = project.cache.workspace(essay.meta.slug)
     renditions, products = checked.renditions, checked.products
     try:
-        jobs = _plan(project, checked, renditions, burn_subtitles)
+        jobs = _plan(project, checked, renditions, burn)
         room_for(jobs, project.cache, folder.parent)
         sound_of = (essay, checked.timeline, checked.takes, checked.music, profile.sound)
         with runner.alongside(encoded_sound, *sound_of, project.cache, runner) as mixing:

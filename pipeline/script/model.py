@@ -95,6 +95,7 @@ class Narration:
     offsets: Origin  # of the section's `start` key
     script: Origin  # of the section's `text` key
     scratch: bool = False  # no recorded take: the synthetic voice reads `text`
+    keep_last: bool = True  # a passage read again: the last reading kept, the others cut
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class Settings:
     renditions: tuple[int, ...] = ()  # heights of the video delivered, tallest first
     site: Site | None = None  # where the series is published
     scratch: Scratch = field(default_factory=Scratch)  # the voice of sections without a take
+    strict: bool = False  # a take's disagreements with its script are errors
 
 
 @dataclass(frozen=True)

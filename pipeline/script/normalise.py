@@ -170,6 +170,7 @@ class Normaliser:
             origin=self.origin(key),
             offsets=self.origin((*here, "start")),
             script=self.origin((*here, "text")),
+            keep_last=_retakes(doc, spec) == "keep-last",
         )
 
     def scratch(self, spec: s.Narration, here: KeyPath, text: str) -> m.Narration:
@@ -309,6 +310,7 @@ def _settings(
         renditions=tuple(h for h in doc.renditions if h <= doc.video.height),
         site=doc.site,
         scratch=doc.scratch,
+        strict=doc.strict,
     )
 
 
@@ -317,3 +319,8 @@ def _overlay(default: Any, chosen: Any) -> Any:
     if chosen is None:
         return default
     return type(default)(**{**default.model_dump(), **chosen.model_dump(exclude_unset=True)})
+
+
+def _retakes(doc: s.EpisodeDoc, spec: s.Narration) -> str:
+    """The section's own `retakes`, else the episode's."""
+    return spec.retakes or (doc.narration.retakes if doc.narration else "keep-last")

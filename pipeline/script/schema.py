@@ -9,7 +9,7 @@ with the same keys.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
@@ -23,6 +23,9 @@ class Film(Model):
     title: str = Field(min_length=1)
     year: int = Field(ge=1870, le=2100)
     director: str = Field(min_length=1)
+
+
+Retakes = Literal["keep-last", "keep-all"]
 
 
 class Narration(Model):
@@ -43,6 +46,11 @@ class Narration(Model):
     end: float | None = Field(
         None, ge=0, le=MAX_SECONDS, description="Where it ends in its take, seconds."
     )
+    retakes: Retakes | None = Field(
+        None,
+        description="A passage read again: `keep-last` cuts the earlier reading or the flub, "
+        "`keep-all` keeps both (default: the episode's `narration.retakes`, else keep-last).",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Narration:
@@ -55,7 +63,10 @@ SCRATCH = "scratch"  # `audio: scratch`: the synthetic voice reads the section
 
 
 class EpisodeNarration(Model):
-    take: str = Field(description="One recording of the whole episode.")
+    take: str | None = Field(None, description="One recording of the whole episode.")
+    retakes: Retakes = Field(
+        "keep-last", description="Every section's `retakes`, unless it says otherwise."
+    )
 
 
 class StillShot(Model):

@@ -418,6 +418,11 @@ class SeriesDoc(Model):
         "taller ones are skipped).",
     )
     site: Site | None = Field(None, description="Where the series is published (the feed).")
+    strict: bool = Field(
+        False,
+        description="A take and its script must agree: each disagreement is an error, not a "
+        "warning (as `essay build --strict`).",
+    )
 
     @field_validator("renditions")
     @classmethod

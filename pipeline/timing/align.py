@@ -42,9 +42,17 @@ class Pause:
 
 @dataclass(frozen=True)
 class Aligned:
-    starts: tuple[float, ...]  # per token, seconds into the take
+    """A section's script in its take: when each token is said (seconds into the take as
+    it is kept, after any retake cut; nan: not said), and where the two disagree."""
+
+    starts: tuple[float, ...]
     ends: tuple[float, ...]
-    doubts: tuple[str, ...]  # where take and script seem to disagree
+    doubts: tuple[str, ...]  # where take and script disagree: a warning each
+    cuts: tuple[str, ...] = ()  # the retakes cut from the take, a line each
+    unscripted: tuple[tuple[float, float], ...] = ()  # speech kept that the script lacks
+
+    def said(self, k: int) -> bool:
+        return not math.isnan(self.starts[k])
 
 
 def pauses(level: np.ndarray) -> list[Pause]:

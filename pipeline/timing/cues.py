@@ -11,7 +11,7 @@ script, word for word.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -108,11 +108,19 @@ class WordTimes:
     ends: Sequence[float]
 
 
-def make_cues(tokens: Sequence[Token], times: WordTimes, style: Subtitles, fps: int) -> list[Cue]:
-    """Cut tokens into cues, weighing the break rules against the timing rules."""
+def make_cues(
+    tokens: Sequence[Token],
+    times: WordTimes,
+    style: Subtitles,
+    fps: int,
+    breaks: Collection[int] = (),
+) -> list[Cue]:
+    """Cut tokens into cues, weighing the break rules against the timing rules; a cue
+    always breaks before each token in `breaks` (where the take leaves out words of the
+    script, or says what it does not have)."""
     text = _Text(tokens, style)
     cues = []
-    for a, b in _segment(text, times, fps):
+    for a, b in _segment(text, times, fps, frozenset(breaks)):
         start = times.starts[a] - LEAD
         if a > 0:
             start = max(start, times.ends[a - 1])
@@ -130,7 +138,9 @@ def _out_time(start: float, spoken_end: float, chars: int, style: Subtitles, fps
     return min(end, start + style.max_duration)
 
 
-def _segment(text: _Text, times: WordTimes, fps: int) -> list[tuple[int, int]]:
+def _segment(
+    text: _Text, times: WordTimes, fps: int, breaks: frozenset[int]
+) -> list[tuple[int, int]]:
     style, n = text.style, len(text.tokens)
     gap = style.min_gap_frames / fps
     longest = style.max_line_chars * style.max_lines
@@ -139,7 +149,7 @@ def _segment(text: _Text, times: WordTimes, fps: int) -> list[tuple[int, int]]:
     for j in range(1, n + 1):
         options = []
         for i in range(j - 1, max(-1, j - 1 - MAX_WORDS), -1):
-            if text.width(i, j) > longest and j - i > 1:
+            if (text.width(i, j) > longest and j - i > 1) or (i + 1 in breaks and i + 1 < j):
                 break
             placed = text.layout(i, j) if best[i] is not None else None
             if placed is None:

@@ -56,8 +56,8 @@ class Disagreement:
             return (f"{at} the take says what the script does not have (heard '"
                     f"{_quote(self.heard)}'); add it to the script, or cut it from the take")
         if self.kind == "said twice":
-            return (f"'{_quote(self.script)}' is said twice ({at}), kept as it is "
-                    "(narration.retakes: keep-all); both readings are heard")
+            return (f"'{_quote(self.script)}' is read twice; the reading {at} is kept "
+                    "(narration.retakes: keep-all), so both are heard")
         return (f"{at} the take seems to say '{_quote(self.heard)}' where the script says "
                 f"'{_quote(self.script)}'")
 
@@ -129,13 +129,17 @@ def hear(
     if heard is None:
         heard = listen.recognise(samples, [*script.sentences, heading])
     heard = list(heard)
-    retakes = _retakes(script, heard) if keep_last else []
+    retakes = _retakes(script, heard)
     kept = [h for h in heard if not any(r.start - 0.01 <= h.start < r.end for r in retakes)]
     ops = _diff(script.words, kept)
     if sum(b - a for op, a, b, _, _ in ops if op == "equal") < HEARD_ENOUGH * len(script.words):
         return Hearing(tuple(None for _ in tokens), heard=False)
-    found, unscripted, checked = _differences(script, kept, ops, heading)
+    found, unscripted, checked = _differences(samples, script, kept, ops, heading)
     times, verified = _timed(samples, script, kept, ops, checked, retakes)
+    if not keep_last:  # both readings stay, warned of; no cue over the earlier one
+        found += [Disagreement("said twice", r.start, r.end, r.script, "") for r in retakes]
+        unscripted += [(r.start, r.end) for r in retakes]
+        retakes = []
     found += [d for k, d in checked.items() if not verified.get(k)]
     for k, d in checked.items():  # words left out, as alignment confirms: not shown
         if d.kind == "left out" and not verified.get(k):
@@ -147,6 +151,37 @@ def hear(
         tuple(retakes),
         tuple(unscripted),
     )
+
+
+def section_starts(
+    samples: np.ndarray, sections: Sequence[tuple[Sequence[Token], str]]
+) -> tuple[list[float | None], list[Heard]]:
+    """Where each section of a take of several begins (seconds into `samples`, 16 kHz
+    int16; `sections`: each one's tokens and title), and every word heard in the take.
+
+    A section begins in the pause before its first words, or before its spoken heading
+    where one is heard just before them; None where its first words were not heard (the
+    pauses must tell). The first section begins where the take does."""
+    scripts = [_Script(tokens) for tokens, _ in sections]
+    headings = [listen.words_of(title) for _, title in sections]
+    heard = listen.recognise(
+        samples, [s for script in scripts for s in script.sentences] + [h for h in headings if h]
+    )
+    words = [w for script in scripts for w in script.words]
+    matched = {a + i: b + i for op, a, a2, b, _ in _diff(words, heard) if op == "equal"
+               for i in range(a2 - a)}  # fmt: skip
+    offsets = np.cumsum([0] + [len(script.words) for script in scripts])
+    starts: list[float | None] = [0.0]
+    for k in range(1, len(scripts)):
+        b = matched.get(int(offsets[k]))
+        if not b:  # its first word not heard (or heard first of all): the pauses tell
+            starts.append(None)
+            continue
+        said_before = max((matched[a] for a in matched if a < offsets[k]), default=-1)
+        if _is_heading(heard[said_before + 1 : b], headings[k]):
+            b = said_before + 1
+        starts.append(_before(heard, b))
+    return starts, heard
 
 
 def _diff(words: Sequence[str], heard: Sequence[Heard]) -> list[tuple[str, int, int, int, int]]:
@@ -169,32 +204,43 @@ def _retakes(script: _Script, heard: list[Heard]) -> list[Retake]:
         again = _repeats([h.word for h in heard[b1:b2]], script.words, a1)
         if again is None:
             continue
-        other = next((matched[a] for a in range(again[0], again[1]) if a in matched), None)
-        if other is None:
-            continue
-        other -= next(a for a in range(again[0], again[1]) if a in matched) - again[0]
-        first, last = sorted((b1, max(0, other)))
-        if first == last:
+        first_said, last_said, offset = again
+        again_said = [a for a in range(first_said, last_said) if a in matched]
+        if len(again_said) < max(2, (last_said - first_said) / 2):
+            continue  # the other reading is not heard saying them: no retake, a difference
+        other = matched[again_said[0]] - (again_said[0] - first_said)
+        # the inserted reading: from its own start if it comes first (a flub, with whatever
+        # was heard of it), from where its repeat begins if it comes last
+        first, last = (b1, other) if b1 < other else (max(0, other), b1 + offset)
+        if first >= last:
             continue
         start, end = _before(heard, first), _before(heard, last)
-        found.append(Retake(start, end, script.text(*again)))
+        found.append(Retake(start, end, script.text(first_said, last_said)))
     return _merged(found)
 
 
-def _repeats(said: list[str], words: list[str], at: int) -> tuple[int, int] | None:
+def _repeats(said: list[str], words: list[str], at: int) -> tuple[int, int, int] | None:
     """The script words (a range) that `said`, heard where script word `at` was due, mostly
-    repeats: one run of nearby script words, allowing for small slips; None if it does not."""
+    repeats, and where in `said` the repeat begins: one run of nearby script words, grown
+    from the longest match by neighbours at most two words off (a slip, a word misheard);
+    None if it repeats nothing."""
     lo, hi = max(0, at - REACH), min(len(words), at + REACH)
     matcher = difflib.SequenceMatcher(None, said, words[lo:hi], autojunk=False)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not blocks:
         return None
-    first, last = min(blocks, key=lambda b: b.b), max(blocks, key=lambda b: b.b + b.size)
-    span = (lo + first.b, lo + last.b + last.size)
-    covered = sum(b.size for b in blocks if span[0] <= lo + b.b < span[1])
-    if covered < max(2, 0.6 * len(said)) or span[1] - span[0] > 1.5 * len(said) + 2:
+    best = max(blocks, key=lambda b: b.size)
+    a0, a1, s0, s1, size = best.a, best.a + best.size, best.b, best.b + best.size, best.size
+    for b in sorted(blocks, key=lambda b: abs(b.a - best.a)):
+        if b is best:
+            continue
+        if 0 <= b.a - a1 <= 2 and 0 <= b.b - s1 <= 2:
+            a1, s1, size = b.a + b.size, b.b + b.size, size + b.size
+        elif 0 <= a0 - (b.a + b.size) <= 2 and 0 <= s0 - (b.b + b.size) <= 2:
+            a0, s0, size = b.a, b.b, size + b.size
+    if size < 2 or size < 0.5 * len(said):
         return None
-    return span
+    return lo + s0, lo + s1, a0
 
 
 def _before(heard: list[Heard], k: int) -> float:
@@ -216,7 +262,7 @@ def _merged(found: list[Retake]) -> list[Retake]:
 # --- what is left after the retakes ----------------------------------------------------------
 
 
-def _differences(script: _Script, heard: list[Heard], ops: list, heading: list[str]):
+def _differences(samples, script: _Script, heard: list[Heard], ops: list, heading: list[str]):
     """Disagreements for sure, the speech the script lacks, and the small differences (by
     their op) that alignment is to check."""
     found: list[Disagreement] = []
@@ -235,6 +281,7 @@ def _differences(script: _Script, heard: list[Heard], ops: list, heading: list[s
                 unscripted.append((start, end)) if not _filler(heard[b1:b2]) else None
                 continue
             unscripted.append((start, end))
+            said = listen.transcribe(samples, start, end) or said
             found.append(Disagreement("unscripted", start, end, "", said))
             continue
         kind = "left out" if op == "delete" else "misread"
@@ -251,8 +298,13 @@ def _filler(heard: Sequence[Heard]) -> bool:
 
 
 def _is_heading(heard: Sequence[Heard], heading: list[str]) -> bool:
+    """Whether `heard` is the heading said: most of its words, in order, and little else."""
     words = [h.word for h in heard]
-    return bool(heading) and sum(w in heading for w in words) >= max(1, 0.5 * len(words))
+    if not heading or not words or len(words) > len(heading) + 2:
+        return False
+    matcher = difflib.SequenceMatcher(None, words, heading, autojunk=False)
+    same = sum(b.size for b in matcher.get_matching_blocks())
+    return same >= max(1, 0.6 * len(heading)) and same >= 0.6 * len(words)
 
 
 def _due(heard: list[Heard], b: int, first: bool) -> float:
@@ -296,7 +348,7 @@ def _runs(ops, checked, heard, retakes) -> list[list[int]]:
     runs, current = [], []
     for k, (op, _, _, b1, _) in enumerate(ops):
         if op == "equal" or k in checked:
-            if current and b1 > 0 and _cut_between(heard[b1 - 1], heard[b1], retakes):
+            if current and 0 < b1 < len(heard) and _cut_between(heard[b1 - 1], heard[b1], retakes):
                 runs.append(current)
                 current = []
             current.append(k)

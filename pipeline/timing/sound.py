@@ -15,35 +15,41 @@ from pipeline.script.model import Essay
 from pipeline.timing import envelope
 from pipeline.timing.spans import MusicSpan, NarrationClip, RoomTone, SectionSpan
 
+# Where a retake was cut, the pieces either side are this far apart, filled with the take's
+# room tone: each fades into it and out of it, so the join neither clicks nor dips
+JOIN_HOPS = 4
+JOIN_SAMPLES = JOIN_HOPS * envelope.HOP_SAMPLES
+
 
 class Cut(Protocol):
-    """The samples of a narration file a section's take keeps, and where its words are
-    (per envelope hop; None: not known)."""
+    """The samples of a narration file a section's take plays, in pieces (a retake cut out
+    between two), and where its words are (per envelope hop; None: not known)."""
 
     source: Path
-    cut: tuple[int, int]
     speech: np.ndarray | None
+
+    @property
+    def pieces(self) -> tuple[tuple[int, int], ...]: ...
 
 
 def narration_clips(
     spans: Sequence[SectionSpan], takes: Sequence[Cut], fade: float
 ) -> tuple[NarrationClip, ...]:
-    return tuple(
-        NarrationClip(
-            span.index,
-            take.source,
-            take.cut[0],
-            take.cut[1],
-            round(span.speech_start * SAMPLE_RATE),
-            round(fade * 1000),
-        )
-        for span, take in zip(spans, takes, strict=True)
-    )
+    """Each take's pieces, one after another from where its section's speech starts,
+    JOIN_SAMPLES apart (the room tone fills the gap)."""
+    clips = []
+    for span, take in zip(spans, takes, strict=True):
+        at = round(span.speech_start * SAMPLE_RATE)
+        for a, b in take.pieces:
+            clips.append(NarrationClip(span.index, take.source, a, b, at, round(fade * 1000)))
+            at += b - a + JOIN_SAMPLES
+    return tuple(clips)
 
 
 def room_tone(clips: Sequence[NarrationClip], length: int, fade: float) -> tuple[RoomTone, ...]:
-    """Each gap (lead-in, pauses, tail) filled with the tone of the take before it (the
-    first take's before the first), overlapping the takes beside it by a fade."""
+    """Each gap (lead-in, pauses, tail, a retake's join) filled with the tone of the take
+    before it (the first take's before the first), overlapping the takes beside it by a
+    fade."""
     overlap = round(fade * SAMPLE_RATE)
     edges = [0] + [x for c in clips for x in (c.start, c.end)] + [length]
     fills = []
@@ -52,7 +58,8 @@ def room_tone(clips: Sequence[NarrationClip], length: int, fade: float) -> tuple
         if gap_end - gap_start <= 0:
             continue
         start = max(0, gap_start - overlap)
-        fills.append(RoomTone(max(0, k // 2 - 1), start, min(length, gap_end + overlap) - start))
+        tone = clips[max(0, k // 2 - 1)].section if clips else 0
+        fills.append(RoomTone(tone, start, min(length, gap_end + overlap) - start))
     return tuple(fills)
 
 

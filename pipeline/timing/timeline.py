@@ -48,6 +48,8 @@ class Timeline:
     music: tuple[MusicSpan, ...] = ()
     speech: tuple[tuple[int, int], ...] = ()  # where someone speaks: envelope hops (10 ms)
     words: tuple[SpokenWord, ...] = ()  # every word said, in order; the cues show them
+    disagreements: tuple[Problem, ...] = ()  # between a take and its script (in warnings too)
+    cuts: tuple[Problem, ...] = ()  # retakes cut from the takes, a line each
     # where take and script disagree, a cue breaks a rule, or a take's file is doubtful
     warnings: tuple[Problem, ...] = ()
 
@@ -91,7 +93,8 @@ def build_timeline(
 ) -> Timeline:
     """Place everything, given each section's take and each music part's length in samples."""
     fps = essay.settings.video.fps
-    spans, cues, words, warnings = _place_sections(essay, takes)
+    spans, cues, words, disagreements = _place_sections(essay, takes)
+    warnings = list(disagreements)
     frames = spans[-1].end_frame
     cues = settle(cues, essay.settings.subtitles, fps)
     warnings += _cue_warnings(essay, cues)
@@ -113,6 +116,8 @@ def build_timeline(
         speech=speech_spans(spans, ordered, length),
         words=tuple(words),
         warnings=tuple(warnings),
+        disagreements=tuple(disagreements),
+        cuts=tuple(_cuts(essay, takes)),
     )
 
 
@@ -146,26 +151,57 @@ def _place_sections(
 def _section_cues(
     section: Section, take: Spoken, span: SectionSpan, essay: Essay
 ) -> tuple[list[SpokenWord], list[Cue], list[Problem]]:
-    """The words where the take says them (by text length if it has no levels), and the
-    cues that show them."""
+    """The words the take says, where it says them (by text length if it has no levels),
+    and the cues that show them: never a word it does not say, and none up while it says
+    what the script does not have."""
     style = essay.settings.subtitles
     fps = essay.settings.video.fps
     tokens = tokenize(section.narration.text, style.max_line_chars)
+    at = span.speech_start
     if take.levels is None:
-        times, doubts = proportional(tokens, span.speech_start, span.speech_end), []
+        aligned = Aligned(*_times(proportional(tokens, 0.0, take.duration)), ())
     else:
         aligned = take.aligned or align(tokens, take.levels)
-        at = span.speech_start
-        times = WordTimes([at + t for t in aligned.starts], [at + t for t in aligned.ends])
-        doubts = [
-            section.narration.script.problem(f"section '{section.id}': {doubt}", warning=True)
-            for doubt in aligned.doubts
-        ]
+    said = [k for k in range(len(tokens)) if aligned.said(k)]
+    quiet = [(at + a, at + b) for a, b in aligned.unscripted]
+    times = WordTimes([at + aligned.starts[k] for k in said], [at + aligned.ends[k] for k in said])
+    breaks = {n for n in range(1, len(said)) if said[n] != said[n - 1] + 1}
+    breaks |= {n for n in range(1, len(said)) for a, _ in quiet
+               if times.ends[n - 1] <= a < times.starts[n]}  # fmt: skip
+    shown = [tokens[k] for k in said]
+    cues = _kept_clear(make_cues(shown, times, style, fps, breaks), quiet)
     words = [
         SpokenWord(s, e, t.text, span.index, t.space)
-        for t, s, e in zip(tokens, times.starts, times.ends, strict=True)
+        for t, s, e in zip(shown, times.starts, times.ends, strict=True)
     ]
-    return words, make_cues(tokens, times, style, fps), doubts
+    doubts = [
+        section.narration.script.problem(f"section '{section.id}': {doubt}", warning=True)
+        for doubt in aligned.doubts
+    ]
+    return words, cues, doubts
+
+
+def _times(times: WordTimes) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    return tuple(times.starts), tuple(times.ends)
+
+
+def _kept_clear(cues: list[Cue], quiet: Sequence[tuple[float, float]]) -> list[Cue]:
+    """No cue up while the take says what the script does not have: one that would run on
+    into such speech ends where it begins."""
+    out = []
+    for cue in cues:
+        end = min([cue.end, *(a for a, _ in quiet if cue.start < a < cue.end)])
+        out.append(replace(cue, end=end))
+    return out
+
+
+def _cuts(essay: Essay, takes: Mapping[str, Spoken]) -> list[Problem]:
+    """Each retake cut from a take, a line against the narration's file key."""
+    return [
+        section.narration.origin.problem(f"section '{section.id}': {cut}", warning=True)
+        for section in essay.sections
+        for cut in (takes[section.id].aligned.cuts if takes[section.id].aligned else ())
+    ]
 
 
 def _cue_warnings(essay: Essay, cues: Sequence[Cue]) -> list[Problem]:

@@ -15,18 +15,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.base.ffmpeg import SAMPLE_RATE
+from pipeline.base.ffmpeg import SAMPLE_RATE, decode_audio
 from pipeline.base.runner import Runner
 from pipeline.script.model import Essay, Section
 from pipeline.timing import envelope, hearing, listen
 from pipeline.timing.align import Aligned, align
-from pipeline.timing.hearing import Hearing, hear
+from pipeline.timing.hearing import Before, Hearing, hear
 from pipeline.timing.listen import Heard
 from pipeline.timing.sound import JOIN_HOPS
 from pipeline.timing.text import Token, tokenize
 
 if TYPE_CHECKING:
-    from pydub import AudioSegment
 
     from pipeline.audio.takes import Take
 
@@ -45,26 +44,39 @@ class Listening:
     title: str
     keep_last: bool
     words: list[Heard] | None  # heard already, in a take of several sections
+    before: Before | None  # heard against the script as it was: an edit hears only its part
+
+
+def at_16k(sections: Sequence[Section], essay: Essay) -> np.ndarray | None:
+    """The sections' file as the recogniser hears it (16 kHz int16, decoded by ffmpeg at
+    that rate: resampling here would import scipy.signal, a second), or None where none of
+    them is listened to."""
+    if not any(listened(s, essay) for s in sections):
+        return None
+    return decode_audio(sections[0].narration.audio, rate=listen.RATE, sample_format="s16le")[:, 0]
 
 
 def to_hear(
     take: Take,
-    audio: AudioSegment,
+    at16: np.ndarray | None,
     section: Section,
     essay: Essay,
     words: Sequence[Heard] | None = None,
+    before: Before | None = None,
 ) -> Listening | None:
     """What to hear of `take`; None if it is timed by its pauses (scratch, not English).
-    `words`: what was heard in the whole file, where it holds several sections."""
-    if not listened(section, essay):
+    `words`: what was heard in the whole file, where it holds several sections; `before`:
+    what was heard in this take against the script before an edit."""
+    if at16 is None or not listened(section, essay):
         return None
-    kept = np.frombuffer(audio.get_sample_slice(*take.cut).raw_data, dtype=np.int16)
+    step = SAMPLE_RATE // listen.RATE
     return Listening(
-        listen.to_16k(kept, SAMPLE_RATE),
+        np.ascontiguousarray(at16[take.cut[0] // step : take.cut[1] // step]),
         tokenize(section.narration.text, essay.settings.subtitles.max_line_chars),
         section.title,
         section.narration.keep_last,
         _within(words, take.cut),
+        None if words is not None else before,
     )
 
 
@@ -75,7 +87,7 @@ def hear_all(runner: Runner, listenings: Sequence[Listening]) -> list[Hearing]:
 
 def _hear(listening: Listening) -> Hearing:
     return hear(listening.samples, listening.tokens, listening.title, listening.keep_last,
-                listening.words)  # fmt: skip
+                listening.words, listening.before)  # fmt: skip
 
 
 def heard(take: Take, section: Section, essay: Essay, found: Hearing | None) -> Take:
@@ -103,16 +115,15 @@ def heard(take: Take, section: Section, essay: Essay, found: Hearing | None) -> 
 
 
 def section_starts(
-    audio: AudioSegment, sections: Sequence[Section], essay: Essay
+    at16: np.ndarray | None, sections: Sequence[Section], essay: Essay
 ) -> tuple[list[float | None], list[Heard]] | None:
     """Where each section of a take of several begins, by its first words (seconds; None:
     not heard), and what was heard in the take; None where the take is not listened to."""
-    if not all(listened(s, essay) for s in sections):
+    if at16 is None or not all(listened(s, essay) for s in sections):
         return None
-    samples = np.frombuffer(audio.raw_data, dtype=np.int16)
     longest = essay.settings.subtitles.max_line_chars
     texts = [(tokenize(s.narration.text, longest), s.title) for s in sections]
-    return hearing.section_starts(listen.to_16k(samples, SAMPLE_RATE), texts)
+    return hearing.section_starts(at16, texts)
 
 
 def listened(section: Section, essay: Essay) -> bool:

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from pipeline.base.cache import Area, file_digest, key
 from pipeline.script.model import Essay, Section
 from pipeline.timing import listen
+from pipeline.timing.hearing import Before
+from pipeline.timing.listen import Heard
 
 VERSION = 4  # bump when measuring the same file would now find something else
 # `starts`, `ends`, `unsure`: its script heard in it (audio/heard.py), with the disagreements;
@@ -61,4 +64,37 @@ def remember(area: Area, name: str, measured: Sequence[dict[str, np.ndarray]]) -
         arrays |= {f"{k}.{field}": value for field, value in fields.items()}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
+    area.put_file(f"{name}.npz", lambda tmp: tmp.write_bytes(buffer.getvalue()))
+
+
+def heard_key(path: Path, cut: tuple[int, int]) -> str:
+    """What a take says is known by its sound alone: the file and the samples kept of it."""
+    return key("heard", VERSION, listen.VERSION, file_digest(path), list(cut))
+
+
+def recall_heard(area: Area, name: str) -> Before | None:
+    """The script's words and what was heard in the take against them, the last time."""
+    found = area.get(f"{name}.npz")
+    if found is None:
+        return None
+    try:
+        with np.load(found) as data:
+            times = data["times"].reshape(-1, 2)
+            heard = [
+                Heard(str(w), float(a), float(b))
+                for w, (a, b) in zip(data["heard"], times, strict=True)
+            ]
+            return [str(w) for w in data["script"]], heard
+    except (OSError, ValueError, KeyError):  # damaged: heard again
+        return None
+
+
+def remember_heard(area: Area, name: str, script: Sequence[str], heard: Sequence[Heard]) -> None:
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        script=np.array(script, dtype=str),
+        heard=np.array([h.word for h in heard], dtype=str),
+        times=np.array([(h.start, h.end) for h in heard], dtype=np.float64).reshape(-1, 2),
+    )
     area.put_file(f"{name}.npz", lambda tmp: tmp.write_bytes(buffer.getvalue()))

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.audio import scratch, take_cache
-from pipeline.audio.heard import hear_all, heard, section_starts, to_hear
+from pipeline.audio.heard import at_16k, hear_all, heard, section_starts, to_hear
 from pipeline.audio.sources import Unheard, hear
 from pipeline.base import ffmpeg
 from pipeline.base.cache import ANALYSIS, Area, Cache
@@ -27,6 +27,7 @@ from pipeline.script.model import Essay, Narration, Section
 from pipeline.script.settings import Audio
 from pipeline.timing import envelope
 from pipeline.timing.align import Aligned, find_sections
+from pipeline.timing.hearing import script_words as hearing_words
 from pipeline.timing.listen import Heard
 from pipeline.timing.sound import JOIN_SAMPLES
 from pipeline.timing.spans import NarrationClip
@@ -103,10 +104,10 @@ def load_takes(essay: Essay, runner: Runner, cache: Cache) -> dict[str, Take]:
     for sections, source in zip(groups, decoded, strict=True):
         if isinstance(source, Problem):
             problems.append(source)
-        elif _cut(source, sections, essay, takes, problems, listenings):
+        elif _cut(source, sections, essay, area, takes, problems, listenings):
             cut.append(sections)
         del source  # let it go once cut: what is to be heard is kept, at a third of the rate
-    _heard(essay, runner, takes, listenings)
+    _heard(essay, runner, area, takes, listenings)
     for sections in cut:
         take_cache.remember(area, names[id(sections)], [_fields(takes[s.id]) for s in sections])
     if problems:
@@ -114,12 +115,18 @@ def load_takes(essay: Essay, runner: Runner, cache: Cache) -> dict[str, Take]:
     return {s.id: replace(takes[s.id], scratch=s.narration.scratch) for s in voiced}
 
 
-def _heard(essay: Essay, runner: Runner, takes: dict, listenings: list) -> None:
-    """Each take cut heard against its script (all at once, a core each), and aligned."""
+def _heard(essay: Essay, runner: Runner, area: Area, takes: dict, listenings: list) -> None:
+    """Each take cut heard against its script (all at once, a core each), and aligned; what
+    it says is kept by its sound, so an edit of its text hears again only what it touched."""
     found = iter(hear_all(runner, [x for _, x in listenings if x is not None]))
     for section, listening in listenings:
         hearing = next(found) if listening is not None else None
-        takes[section.id] = heard(takes[section.id], section, essay, hearing)
+        take = takes[section.id]
+        if listening is not None and listening.words is None and hearing.words:
+            said = hearing_words(listening.tokens)
+            take_cache.remember_heard(area, take_cache.heard_key(take.source, take.cut), said,
+                                      hearing.words)  # fmt: skip
+        takes[section.id] = heard(take, section, essay, hearing)
 
 
 def _voiced(essay: Essay, cache: Cache) -> tuple[list[Section], list[Problem]]:
@@ -194,6 +201,7 @@ def _cut(
     source: _Source,
     sections: list[Section],
     essay: Essay,
+    area: Area,
     takes: dict,
     problems: list,
     listenings: list,
@@ -202,7 +210,8 @@ def _cut(
     False if any cannot be used. The file's doubts go with the first section's take, so
     they are said once."""
     known = len(problems)
-    spans, words = _spans(source.audio, sections, essay)
+    at16 = at_16k(sections, essay)
+    spans, words = _spans(source.audio, at16, sections, essay)
     for section, (start, end) in zip(sections, spans, strict=True):
         narration = section.narration
         try:
@@ -210,7 +219,8 @@ def _cut(
             take = prepare(source.audio, stretch, narration.audio, essay.settings.audio)
             take = _paced(take, narration.text)
             takes[section.id] = take
-            listenings.append((section, to_hear(take, source.audio, section, essay, words)))
+            before = take_cache.recall_heard(area, take_cache.heard_key(take.source, take.cut))
+            listenings.append((section, to_hear(take, at16, section, essay, words, before)))
         except TakeProblem as err:
             origin = narration.offsets if err.about_offsets else narration.origin
             problems.append(origin.problem(str(err)))
@@ -233,14 +243,14 @@ def _paced(take: Take, text: str) -> Take:
 
 
 def _spans(
-    source: AudioSegment, sections: list[Section], essay: Essay
+    source: AudioSegment, at16: np.ndarray | None, sections: list[Section], essay: Essay
 ) -> tuple[list[tuple[float, float | None]], list[Heard] | None]:
     """(start, end) of each section in a file, and what was heard in it where it holds
     several: starts nobody gave are found by each section's first words, else by pauses."""
     starts: list[float | None] = [s.narration.start for s in sections]
     words = None
     if None in starts:
-        listened = section_starts(source, sections, essay)
+        listened = section_starts(at16, sections, essay)
         if listened is not None:
             starts = [given if given is not None else at
                       for given, at in zip(starts, listened[0], strict=True)]  # fmt: skip

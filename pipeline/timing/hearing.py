@@ -83,6 +83,12 @@ class Hearing:
     retakes: tuple[Retake, ...] = ()  # to cut (with keep-last)
     unscripted: tuple[tuple[float, float], ...] = ()  # speech kept that the script lacks
     heard: bool = True  # False: the take could not be heard as its script
+    words: tuple[Heard, ...] = ()  # everything heard in the take, as `Before` keeps it
+
+
+# what was heard in a take against an earlier version of its script: the script's words,
+# and the words heard
+Before = tuple[Sequence[str], Sequence[Heard]]
 
 
 @dataclass
@@ -119,21 +125,26 @@ def hear(
     title: str = "",
     keep_last: bool = True,
     heard: Sequence[Heard] | None = None,
+    before: Before | None = None,
 ) -> Hearing:
     """What `samples` (16 kHz int16, a section's take) says against its script `tokens`;
-    `heard`: what recognition already heard there (a take of several sections)."""
+    `heard`: what recognition already heard there (a take of several sections); `before`:
+    what it heard there against an earlier version of the script, of which only the
+    stretches the edit touched are heard again."""
     script = _Script(tokens)
     if not script.words:
         return Hearing(tuple(None for _ in tokens))
     heading = listen.words_of(title)
+    sentences = [*script.sentences, heading]
     if heard is None:
-        heard = listen.recognise(samples, [*script.sentences, heading])
+        heard = _again(samples, script.words, sentences, before) if before else (
+            listen.recognise(samples, sentences))  # fmt: skip
     heard = list(heard)
     retakes = _retakes(script, heard)
     kept = [h for h in heard if not any(r.start - 0.01 <= h.start < r.end for r in retakes)]
     ops = _diff(script.words, kept)
     if sum(b - a for op, a, b, _, _ in ops if op == "equal") < HEARD_ENOUGH * len(script.words):
-        return Hearing(tuple(None for _ in tokens), heard=False)
+        return Hearing(tuple(None for _ in tokens), heard=False, words=tuple(heard))
     found, unscripted, checked = _differences(samples, script, kept, ops, heading)
     times, verified = _timed(samples, script, kept, ops, checked, retakes)
     if not keep_last:  # both readings stay, warned of; no cue over the earlier one
@@ -150,7 +161,52 @@ def hear(
         tuple(sorted(found, key=lambda d: d.start)),
         tuple(retakes),
         tuple(unscripted),
+        words=tuple(heard),
     )
+
+
+def script_words(tokens: Sequence[Token]) -> list[str]:
+    """The words a script is said as, as `Before` keeps them."""
+    return _Script(tokens).words
+
+
+def _again(
+    samples: np.ndarray, words: list[str], sentences: list[list[str]], before: Before
+) -> list[Heard]:
+    """What the take says, from what was heard against the script before an edit: each
+    stretch of the take between the words the edit left alone is heard again (a text
+    edit costs the recognition of what it touched, not of the whole take)."""
+    old_words, old_heard = before
+    said = {a + i: b + i for op, a, a2, b, _ in _diff(old_words, old_heard) if op == "equal"
+            for i in range(a2 - a)}  # fmt: skip
+    length = len(samples) / listen.RATE
+    stretches = []
+    edits = difflib.SequenceMatcher(None, old_words, words, autojunk=False).get_opcodes()
+    for op, a1, a2, _, _ in edits:
+        if op != "equal":
+            b0 = max((b for a, b in said.items() if a < a1), default=None)
+            b1 = min((b for a, b in said.items() if a >= a2), default=None)
+            stretches.append((old_heard[b0].end if b0 is not None else 0.0,
+                              old_heard[b1].start if b1 is not None else length))  # fmt: skip
+    heard = list(old_heard)
+    for t0, t1 in _merged_stretches(stretches):
+        if t1 - t0 < SHORTEST_PHONE:  # words taken out between two said: nothing to hear
+            continue
+        again = listen.recognise(samples[round(t0 * listen.RATE) : round(t1 * listen.RATE)],
+                                 sentences)  # fmt: skip
+        heard = [h for h in heard if not t0 <= h.start < t1] + [
+            Heard(h.word, h.start + t0, h.end + t0) for h in again]  # fmt: skip
+    return sorted(heard, key=lambda h: h.start)
+
+
+def _merged_stretches(stretches: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for t0, t1 in sorted(stretches):
+        if out and t0 <= out[-1][1]:
+            out[-1] = (out[-1][0], max(t1, out[-1][1]))
+        else:
+            out.append((t0, t1))
+    return out
 
 
 def section_starts(

@@ -70,6 +70,8 @@ def to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
 def recognise(samples: np.ndarray, sentences: Sequence[Sequence[str]]) -> list[Heard]:
     """The words heard in `samples` (16 kHz int16), by a model of `sentences` (each a list
     of words): what the script says is what it expects to hear."""
+    if len(samples) < RATE // 20:
+        return []
     decoder = _recogniser({w for s in sentences for w in s})
     decoder.add_lm("script", _script_lm(decoder, [s for s in sentences if s]))
     decoder.activate_search("script")

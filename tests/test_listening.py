@@ -179,7 +179,7 @@ def test_a_human_reading_is_heard_clean_and_a_line_cut_from_it_is_missed() -> No
 
 
 def test_a_text_edit_hears_again_only_what_it_touched_and_finds_the_same(tmp_path) -> None:
-    edited = " ".join(LINES).replace("The radio plays", "The television plays")
+    edited = " ".join(LINES).replace("The radio plays", "A loud old television plays")
     fresh = with_take(make_project(tmp_path / "fresh"), take(*LINES), edited)
     project = with_take(make_project(tmp_path / "edited"), take(*LINES))
     assert not check(project.episode).timeline.disagreements
@@ -188,7 +188,6 @@ def test_a_text_edit_hears_again_only_what_it_touched_and_finds_the_same(tmp_pat
     # the same disagreement (what the recogniser made of "radio" may differ: another model)
     (warned,), (fresh_warned,) = again.disagreements, anew.disagreements
     assert warned.message.split("where")[-1] == fresh_warned.message.split("where")[-1]
-    assert "the script says 'television'" in warned.message
-    assert [(w.text, round(w.start, 2)) for w in again.words] == [
-        (w.text, round(w.start, 2)) for w in anew.words
-    ]
+    assert "the script says 'A loud old television'" in warned.message
+    assert [w.text for w in again.words] == [w.text for w in anew.words]
+    assert all(abs(a.start - b.start) < 0.25 for a, b in zip(again.words, anew.words))

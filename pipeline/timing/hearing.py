@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -30,9 +30,12 @@ from pipeline.timing.listen import Heard
 from pipeline.timing.text import Token, strength
 
 PAD = 0.25  # seconds of audio either side of a run of words given to the aligner
-SMALL = 3  # words: a difference this small may be the recogniser's mishearing; checked
+SMALL = 3  # words: fewer left out or read otherwise are not warned of (recogniser's slips);
+# as many more heard than the script has there, unscripted speech unless alignment hears them
 REACH = 40  # script words before an insert that a retake may repeat
 SHORTEST_PHONE = 0.045  # seconds: a word aligned shorter than this a phone was not said
+SLACK = 0.6  # seconds of heard speech a verified difference may leave to pauses
+GOOD = -3.0  # listen.align_scored's goodness of words said (5th percentile -2.6 to -3.0)
 FILLER = 0.5  # seconds: a single unscripted word shorter than this is a breath or an "um"
 MARGIN = 0.08  # seconds before a reading's first word where a cut falls (in its pause)
 HEARD_ENOUGH = 0.3  # of the script's words matched: less, and the take was not heard
@@ -151,11 +154,18 @@ def hear(
         found += [Disagreement("said twice", r.start, r.end, r.script, "") for r in retakes]
         unscripted += [(r.start, r.end) for r in retakes]
         retakes = []
-    found += [d for k, d in checked.items() if not verified.get(k)]
-    for k, d in checked.items():  # words left out, as alignment confirms: not shown
-        if d.kind == "left out" and not verified.get(k):
-            for w in range(ops[k][1], ops[k][2]):
-                times[w] = None
+    for k, d in checked.items():
+        a1, a2 = ops[k][1], ops[k][2]
+        if verified.get(k):
+            continue
+        if d.kind == "unscripted":  # not shown, nor anything over it
+            unscripted.append((d.start, d.end))
+            found.append(replace(d, heard=listen.transcribe(samples, d.start, d.end) or d.heard))
+            times[a1:a2] = [None] * (a2 - a1)
+        elif a2 - a1 >= SMALL:  # fewer words: more likely the recogniser's slip (accents)
+            found.append(d)
+            if d.kind == "left out":
+                times[a1:a2] = [None] * (a2 - a1)
     return Hearing(
         _token_times(script, times),
         tuple(sorted(found, key=lambda d: d.start)),
@@ -336,16 +346,15 @@ def _differences(samples, script: _Script, heard: list[Heard], ops: list, headin
             if _filler(heard[b1:b2]) or (a1 == 0 and _is_heading(heard[b1:b2], heading)):
                 unscripted.append((start, end)) if not _filler(heard[b1:b2]) else None
                 continue
+            if op == "replace":  # or the recogniser heard the script's words as more words
+                checked[k] = Disagreement("unscripted", start, end, "", said)
+                continue
             unscripted.append((start, end))
             said = listen.transcribe(samples, start, end) or said
             found.append(Disagreement("unscripted", start, end, "", said))
             continue
         kind = "left out" if op == "delete" else "misread"
-        late = Disagreement(kind, start, end, words, said)
-        if max(a2 - a1, b2 - b1) <= SMALL:
-            checked[k] = late
-        else:
-            found.append(late)
+        checked[k] = Disagreement(kind, start, end, words, said)  # unless alignment hears it
     return found, unscripted, checked
 
 
@@ -375,14 +384,35 @@ def _due(heard: list[Heard], b: int, first: bool) -> float:
 
 def _timed(samples, script: _Script, heard, ops, checked, retakes):
     """Each script word's (start, end) as recorded (None: not heard), and for each checked
-    op whether its words proved said."""
+    op whether its words proved said. A run whose alignment fails, or holds a difference
+    that is not said, is timed again without it; a difference in a run that failed is
+    tested on its own, between its neighbours."""
+    times, verified = _aligned_runs(samples, script, heard, ops, checked, retakes)
+    doubtful = {k for k in checked if not verified.get(k)}
+    if not doubtful:
+        return times, verified
+    sure = {k: d for k, d in checked.items() if k not in doubtful}
+    times, _ = _aligned_runs(samples, script, heard, ops, sure, retakes)
+    for k in doubtful - verified.keys():
+        alone = _alone(samples, script, heard, ops, k)
+        verified[k] = alone is not None
+        if alone is not None:
+            times[ops[k][1] : ops[k][2]] = alone
+    return times, verified
+
+
+def _aligned_runs(samples, script: _Script, heard, ops, checked, retakes):
     times: list[tuple[float, float] | None] = [None] * len(script.words)
     verified: dict[int, bool] = {}
     for run in _runs(ops, checked, heard, retakes):
         a1, a2 = ops[run[0]][1], ops[run[-1]][2]
         b1, b2 = ops[run[0]][3], ops[run[-1]][4]
         lo, hi = _window(heard, b1, b2, len(samples) / listen.RATE)
-        aligned = listen.align(samples, script.words[a1:a2], lo, hi) if b2 > b1 else None
+        tested = any(k in checked for k in run)
+        aligned = None
+        if b2 > b1:
+            align = listen.align_scored if tested else listen.align
+            aligned = align(samples, script.words[a1:a2], lo, hi)
         if aligned is None:  # the recogniser's own times for what matched
             for k in run:
                 op, x1, x2, y1, _ = ops[k]
@@ -390,12 +420,53 @@ def _timed(samples, script: _Script, heard, ops, checked, retakes):
                     for i in range(x2 - x1):
                         times[x1 + i] = (heard[y1 + i].start, heard[y1 + i].end)
             continue
-        times[a1:a2] = aligned
+        times[a1:a2] = [(t[0], t[1]) for t in aligned]
         for k in run:
             if k in checked:
                 x1, x2 = ops[k][1], ops[k][2]
-                verified[k] = all(_fits(script.words[w], times[w]) for w in range(x1, x2))
+                said = aligned[x1 - a1 : x2 - a1]
+                verified[k] = _said(script.words[x1:x2], said, _to_cover(heard, ops[k]))
     return times, verified
+
+
+def _alone(samples, script: _Script, heard, ops, k, context: int = 2):
+    """The times of op k's script words where they prove said between the words heard
+    either side of it (`context` of them each side), or None."""
+    _, a1, a2, b1, b2 = ops[k]
+    before = ops[k - 1] if k > 0 and ops[k - 1][0] == "equal" else None
+    after = ops[k + 1] if k + 1 < len(ops) and ops[k + 1][0] == "equal" else None
+    left = min(context, before[2] - before[1]) if before else 0
+    right = min(context, after[2] - after[1]) if after else 0
+    if b2 - b1 + left + right == 0:
+        return None
+    lo, hi = _window(heard, b1 - left, b2 + right, len(samples) / listen.RATE)
+    words = script.words[a1 - left : a2 + right]
+    aligned = listen.align_scored(samples, words, lo, hi)
+    said = None if aligned is None else aligned[left : left + a2 - a1]
+    if said is None or not _said(script.words[a1:a2], said, _to_cover(heard, ops[k])):
+        return None
+    return [(t[0], t[1]) for t in aligned[left : left + a2 - a1]]
+
+
+def _said(
+    words: Sequence[str], aligned: Sequence[tuple[float, float, float]], cover: float = 0.0
+) -> bool:
+    """Whether words aligned (start, end, goodness) were said there: each long enough for
+    its sounds, together scored as speech that says them (GOOD), and lasting as long as
+    the speech heard there (`cover` seconds; alignment hides speech it has no words for
+    in pauses)."""
+    if not aligned:
+        return False
+    long_enough = all(_fits(w, (t[0], t[1])) for w, t in zip(words, aligned, strict=True))
+    lasting = sum(t[1] - t[0] for t in aligned) >= cover - SLACK
+    return long_enough and lasting and float(np.mean([t[2] for t in aligned])) >= GOOD
+
+
+def _to_cover(heard: Sequence[Heard], op) -> float:
+    """Seconds of speech an op's script words must account for: where the recogniser heard
+    more words than the script has, the stretch it heard them in."""
+    _, a1, a2, b1, b2 = op
+    return heard[b2 - 1].end - heard[b1].start if (b2 - b1) - (a2 - a1) >= SMALL else 0.0
 
 
 def _runs(ops, checked, heard, retakes) -> list[list[int]]:

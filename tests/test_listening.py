@@ -190,4 +190,4 @@ def test_a_text_edit_hears_again_only_what_it_touched_and_finds_the_same(tmp_pat
     assert warned.message.split("where")[-1] == fresh_warned.message.split("where")[-1]
     assert "the script says 'A loud old television'" in warned.message
     assert [w.text for w in again.words] == [w.text for w in anew.words]
-    assert all(abs(a.start - b.start) < 0.25 for a, b in zip(again.words, anew.words))
+    assert all(abs(a.start - b.start) < 0.25 for a, b in zip(again.words, anew.words, strict=True))

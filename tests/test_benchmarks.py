@@ -47,10 +47,22 @@ def test_mix_benchmark_runs(tmp_path) -> None:
     assert abs(row["integrated_lufs"] + 16) <= 1 and row["true_peak_dbtp"] <= -1
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # about 40 s: the listening aligner over clean and spliced takes
 def test_alignment_benchmark_runs(tmp_path) -> None:
-    proc = run("alignment.py", "--json", str(tmp_path / "a.json"))
+    out = tmp_path / "alignment.json"
+    proc = run("alignment.py", "--quick", "--json", str(out))
     assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    faults = figures["faults"]
+    assert set(faults["table"]) == {"flub", "said twice", "left out", "unscripted", "heading"}
+    assert all(faults["table"][kind] for kind in faults["table"])  # each kind was made
+    missed = [f"{c['kind']}, {c['source']}: {c['name']}" for c in faults["cases"] if not c["found"]]
+    assert not missed, missed
+    alarms = figures["false_alarms"]
+    assert alarms["takes"] >= 4 and alarms["count"] == 0, alarms["list"]
+    assert figures["onset"]["all"]["tokens"] > 100
+    assert figures["onset"]["all"]["median_ms"] <= 30
+    assert "Word onset error" in proc.stdout
 
 
 @pytest.mark.slow  # about 20 s: a real `essay watch` over one 8 s section

@@ -369,7 +369,7 @@ def _is_heading(heard: Sequence[Heard], heading: list[str]) -> bool:
         return False
     matcher = difflib.SequenceMatcher(None, words, heading, autojunk=False)
     same = sum(b.size for b in matcher.get_matching_blocks())
-    return same >= max(1, 0.6 * len(heading)) and same >= 0.6 * len(words)
+    return same >= max(1, 0.5 * len(heading)) and same >= 0.5 * len(words)
 
 
 def _due(heard: list[Heard], b: int, first: bool) -> float:

@@ -36,7 +36,7 @@ REACH = 40  # script words before an insert that a retake may repeat
 SHORTEST_PHONE = 0.045  # seconds: a word aligned shorter than this a phone was not said
 SLACK = 0.6  # seconds of heard speech a verified difference may leave to pauses
 GOOD = -3.0  # listen.align_scored's goodness of words said (5th percentile -2.6 to -3.0)
-FILLER = 0.5  # seconds: a single unscripted word shorter than this is a breath or an "um"
+FILLER = 0.6  # seconds: unscripted speech of a word or two, shorter: a breath or an "um"
 MARGIN = 0.08  # seconds before a reading's first word where a cut falls (in its pause)
 HEARD_ENOUGH = 0.3  # of the script's words matched: less, and the take was not heard
 
@@ -143,9 +143,9 @@ def hear(
         heard = _again(samples, script.words, sentences, before) if before else (
             listen.recognise(samples, sentences))  # fmt: skip
     heard = list(heard)
-    retakes = _retakes(script, heard)
+    retakes = _retakes(samples, script, heard)
     kept = [h for h in heard if not any(r.start - 0.01 <= h.start < r.end for r in retakes)]
-    ops = _diff(script.words, kept)
+    ops = _short(_diff(script.words, kept), kept)
     if sum(b - a for op, a, b, _, _ in ops if op == "equal") < HEARD_ENOUGH * len(script.words):
         return Hearing(tuple(None for _ in tokens), heard=False, words=tuple(heard))
     found, unscripted, checked = _differences(samples, script, kept, ops, heading)
@@ -250,6 +250,20 @@ def section_starts(
     return starts, heard
 
 
+def _short(ops: list, heard: Sequence[Heard]) -> list:
+    """The ops with each long match cut into matches of at most listen.PIECE seconds, so
+    no run is aligned as one utterance longer than that."""
+    out = []
+    for op, a1, a2, b1, b2 in ops:
+        while op == "equal" and heard[b2 - 1].end - heard[b1].start > listen.PIECE:
+            n = next(i for i in range(1, b2 - b1)
+                     if heard[b1 + i].end - heard[b1].start > listen.PIECE)  # fmt: skip
+            out.append((op, a1, a1 + n, b1, b1 + n))
+            a1, b1 = a1 + n, b1 + n
+        out.append((op, a1, a2, b1, b2))
+    return out
+
+
 def _diff(words: Sequence[str], heard: Sequence[Heard]) -> list[tuple[str, int, int, int, int]]:
     matcher = difflib.SequenceMatcher(None, list(words), [h.word for h in heard], autojunk=False)
     return matcher.get_opcodes()
@@ -258,7 +272,7 @@ def _diff(words: Sequence[str], heard: Sequence[Heard]) -> list[tuple[str, int, 
 # --- retakes ---------------------------------------------------------------------------------
 
 
-def _retakes(script: _Script, heard: list[Heard]) -> list[Retake]:
+def _retakes(samples: np.ndarray, script: _Script, heard: list[Heard]) -> list[Retake]:
     """Each earlier reading of a passage the take reads again, from the pause before it to
     the pause before the last reading."""
     ops = _diff(script.words, heard)
@@ -278,11 +292,20 @@ def _retakes(script: _Script, heard: list[Heard]) -> list[Retake]:
         # the inserted reading: from its own start if it comes first (a flub, with whatever
         # was heard of it), from where its repeat begins if it comes last
         first, last = (b1, other) if b1 < other else (max(0, other), b1 + offset)
-        if first >= last:
-            continue
+        if first >= last or not _says(samples, script.words[first_said:last_said], heard, b1, b2):
+            continue  # what was heard again is not the script's words said again
         start, end = _before(heard, first), _before(heard, last)
         found.append(Retake(start, end, script.text(first_said, last_said)))
     return _merged(found)
+
+
+def _says(samples: np.ndarray, words: list[str], heard: list[Heard], b1: int, b2: int) -> bool:
+    """Whether heard words b1..b2 are `words` said (with whatever else): a cut takes out
+    sound, so a retake must be heard as one, not only read into what the recogniser made
+    of it."""
+    lo, hi = _window(heard, b1, b2, len(samples) / listen.RATE)
+    aligned = listen.align_scored(samples, words, lo, hi)
+    return aligned is not None and _said(words, aligned)
 
 
 def _repeats(said: list[str], words: list[str], at: int) -> tuple[int, int, int] | None:
@@ -359,7 +382,8 @@ def _differences(samples, script: _Script, heard: list[Heard], ops: list, headin
 
 
 def _filler(heard: Sequence[Heard]) -> bool:
-    return len(heard) == 1 and heard[0].end - heard[0].start < FILLER
+    """A breath, an "um", a click the recogniser made a word or two of."""
+    return 0 < len(heard) <= 2 and heard[-1].end - heard[0].start < FILLER
 
 
 def _is_heading(heard: Sequence[Heard], heading: list[str]) -> bool:
@@ -475,7 +499,10 @@ def _runs(ops, checked, heard, retakes) -> list[list[int]]:
     runs, current = [], []
     for k, (op, _, _, b1, _) in enumerate(ops):
         if op == "equal" or k in checked:
-            if current and 0 < b1 < len(heard) and _cut_between(heard[b1 - 1], heard[b1], retakes):
+            if current and 0 < b1 < len(heard) and (
+                _cut_between(heard[b1 - 1], heard[b1], retakes)
+                or heard[b1].start - heard[ops[current[0]][3]].start > listen.PIECE
+            ):  # fmt: skip
                 runs.append(current)
                 current = []
             current.append(k)

@@ -38,7 +38,7 @@ SLACK = 0.6  # seconds of heard speech a verified difference may leave to pauses
 GOOD = -3.0  # listen.align_scored's goodness of words said (5th percentile -2.6 to -3.0)
 FILLER = 0.6  # seconds: unscripted speech of a word or two, shorter: a breath or an "um"
 MARGIN = 0.08  # seconds before a reading's first word where a cut falls (in its pause)
-HEARD_ENOUGH = 0.3  # of the script's words matched: less, and the take was not heard
+HEARD_ENOUGH = 0.5  # of the script's words matched: less, and the take was not heard
 
 
 @dataclass(frozen=True)
@@ -411,17 +411,18 @@ def _timed(samples, script: _Script, heard, ops, checked, retakes):
     op whether its words proved said. A run whose alignment fails, or holds a difference
     that is not said, is timed again without it; a difference in a run that failed is
     tested on its own, between its neighbours."""
-    times, verified = _aligned_runs(samples, script, heard, ops, checked, retakes)
+    first, verified = _aligned_runs(samples, script, heard, ops, checked, retakes)
     doubtful = {k for k in checked if not verified.get(k)}
     if not doubtful:
-        return times, verified
+        return first, verified
     sure = {k: d for k, d in checked.items() if k not in doubtful}
     times, _ = _aligned_runs(samples, script, heard, ops, sure, retakes)
-    for k in doubtful - verified.keys():
-        alone = _alone(samples, script, heard, ops, k)
+    for k in doubtful:
+        a1, a2 = ops[k][1], ops[k][2]
+        alone = _alone(samples, script, heard, ops, k) if k not in verified else None
         verified[k] = alone is not None
-        if alone is not None:
-            times[ops[k][1] : ops[k][2]] = alone
+        # where it stays doubtful, as aligned with the rest (hear() decides what is shown)
+        times[a1:a2] = alone or first[a1:a2]
     return times, verified
 
 

@@ -35,6 +35,7 @@ SMALL = 3  # words: fewer left out or read otherwise are not warned of (recognis
 REACH = 40  # script words before an insert that a retake may repeat
 SHORTEST_PHONE = 0.045  # seconds: a word aligned shorter than this a phone was not said
 SLACK = 0.6  # seconds of heard speech a verified difference may leave to pauses
+WORST = -6.5  # nor any one word below this (the worst of 100 said words: -6.3)
 GOOD = -3.0  # listen.align_scored's goodness of words said (5th percentile -2.6 to -3.0)
 FILLER = 0.6  # seconds: unscripted speech of a word or two, shorter: a breath or an "um"
 MARGIN = 0.08  # seconds before a reading's first word where a cut falls (in its pause)
@@ -484,7 +485,8 @@ def _said(
         return False
     long_enough = all(_fits(w, (t[0], t[1])) for w, t in zip(words, aligned, strict=True))
     lasting = sum(t[1] - t[0] for t in aligned) >= cover - SLACK
-    return long_enough and lasting and float(np.mean([t[2] for t in aligned])) >= GOOD
+    scores = [t[2] for t in aligned]
+    return long_enough and lasting and float(np.mean(scores)) >= GOOD and min(scores) >= WORST
 
 
 def _to_cover(heard: Sequence[Heard], op) -> float:

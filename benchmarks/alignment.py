@@ -2,7 +2,7 @@
 its script: where it puts each word, which faults of a take it finds, what it warns of in
 a take that has none, and how fast.
 
-    python benchmarks/alignment.py                   # all of it (about ten minutes)
+    python benchmarks/alignment.py                   # all of it (about 17 minutes)
     python benchmarks/alignment.py --quick           # the subset CI runs (under a minute)
     python benchmarks/alignment.py --long            # and a 30-minute take: peak memory
     python benchmarks/alignment.py --json out.json   # also write the figures
@@ -39,9 +39,9 @@ a take that has none, and how fast.
    that recognise the take themselves) and the process's peak resident memory (VmHWM,
    which is ru_maxrss without what Linux carries over from a parent; the benchmark's own
    takes are in it), naming the calls that raised it; with --long, a 30-minute take
-   heard in a process of its own, started first (target: under 500 MB): espeak-ng reads
-   the GPL (/usr/share/common-licenses, where there is one) at 190 words a minute, prose
-   that says no passage twice.
+   heard in a process that holds only it (target: under 500 MB): espeak-ng reads the GPL
+   (/usr/share/common-licenses, where there is one) at 190 words a minute, prose that
+   says no passage twice.
 Everything missed or warned of is listed after the table, with what hear() returned.
 """
 
@@ -120,6 +120,7 @@ def main() -> None:
     if long:
         figures["long"] = long
     figures["wall_seconds"] = round(time.perf_counter() - began, 1)
+    figures["source_changed"] = source_digest() != figures["source"]
     report(figures)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
@@ -133,7 +134,7 @@ class Ear:
     """hear() and section_starts(), with the audio each heard and the wall time it took."""
 
     keep: Path | None = None  # where to write the takes it went wrong on
-    calls: list[tuple[float, float]] = field(default_factory=list)  # recognising: (audio, wall)
+    calls: list[tuple[float, float, str]] = field(default_factory=list)  # (audio, wall, what)
     growth: list[str] = field(default_factory=list)  # the calls that raised the peak memory
 
     def hear(self, name: str, samples: np.ndarray, script: str, title: str, heard=None):
@@ -144,7 +145,7 @@ class Ear:
         began, peak = time.perf_counter(), peak_mb()
         found = hear(samples, tokens, title=title, keep_last=True, heard=heard)
         if heard is None:
-            self.calls.append((len(samples) / 16_000, time.perf_counter() - began))
+            self.calls.append((len(samples) / 16_000, time.perf_counter() - began, name))
         self._grew(peak, f"hear() of {name} ({len(samples) / 16_000:.0f} s)")
         return found
 
@@ -158,7 +159,7 @@ class Ear:
         sections = [(tokenize(s, MAX_LINE_CHARS), t) for s, t in zip(scripts, titles, strict=True)]
         began, peak = time.perf_counter(), peak_mb()
         found = find(samples, sections)
-        self.calls.append((len(samples) / 16_000, time.perf_counter() - began))
+        self.calls.append((len(samples) / 16_000, time.perf_counter() - began, "section_starts()"))
         self._grew(peak, f"section_starts() ({len(samples) / 16_000:.0f} s)")
         return found
 
@@ -182,14 +183,16 @@ class Ear:
         stem.with_suffix(".txt").write_text(f"title: {title}\n\n{script}\n", encoding="utf-8")
 
     def speed(self) -> dict:
-        audio = sum(a for a, _ in self.calls)
-        wall = sum(w for _, w in self.calls)
+        audio = sum(a for a, _, _ in self.calls)
+        wall = sum(w for _, w, _ in self.calls)
+        slowest = min(self.calls, key=lambda c: c[0] / c[1], default=(0, 1, ""))
         return {
             "calls": len(self.calls),
             "audio_seconds": round(audio, 1),
             "wall_seconds": round(wall, 1),
             "realtime": round(audio / wall, 1) if wall else None,
-            "slowest_realtime": round(min(a / w for a, w in self.calls), 1) if self.calls else None,
+            "slowest_realtime": round(slowest[0] / slowest[1], 1),
+            "slowest": f"{slowest[2]}: {slowest[0]:.0f} s of audio in {slowest[1]:.0f} s",
             "peak_mb": round(peak_mb()),
             "peak_grew": self.growth,
         }
@@ -382,7 +385,8 @@ def heard_sections(ear: Ear, case: Sectioned, source: str) -> list[Outcome]:
         hearing = ear.hear(f"{case.name}, section {k + 1}", piece, script, title, words)
         said = tuple(_shifted(line, a) for line in warnings(hearing))
         start_ok = k == 0 or (starts[k] is not None and case.marks[k].near(starts[k]))
-        start_said = () if start_ok else (f"section start found at {starts[k]} s",)
+        at = "not found" if starts[k] is None else f"found at {starts[k]:.2f} s"
+        start_said = () if start_ok else (f"section start {at}",)
         out.append(Outcome(
             "heading", source, f"{case.name}, section {k + 1} '{title}'", start_ok and not said,
             f"start at {case.marks[k]}, nothing warned of", start_said + said, start_said + said,
@@ -442,13 +446,18 @@ def false_alarms(ear: Ear, synthesized: list, quick: bool) -> dict:
 
 
 def long_take() -> dict:
-    """hear() over a LONG_MINUTES take, in a process of its own so that its peak memory is
-    hear()'s and the take's."""
+    """hear() over a LONG_MINUTES take: read in one process, heard in another that holds
+    nothing else, so that its peak memory is hear()'s and the take's."""
     import multiprocessing
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_long_take).result()
+    spawn = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory() as tmp:
+        with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+            read = pool.submit(_long_reading, Path(tmp) / "take.npy").result()
+        with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+            return {**read, **pool.submit(_long_hearing, Path(tmp) / "take.npy").result()}
 
 
 def long_text() -> tuple[str, list[str]]:
@@ -462,7 +471,8 @@ def long_text() -> tuple[str, list[str]]:
     return "demo narration, repeated", [text for _, text in demo_sections()] * 12
 
 
-def _long_take() -> dict:
+def _long_reading(path: Path) -> dict:
+    """The take, saved at `path`, its script beside it."""
     source, paragraphs = long_text()
     parts, scripts, seconds = [], [], 0.0
     while paragraphs and seconds < LONG_MINUTES * 60:  # read in parts of 300 words or more
@@ -475,22 +485,34 @@ def _long_take() -> dict:
         parts.append(r.samples)
         scripts.append(r.script)
         seconds += r.seconds
-    samples = np.concatenate(parts)
-    del parts
-    before = peak_mb()
+    np.save(path, np.concatenate(parts))
+    path.with_suffix(".txt").write_text(" ".join(scripts), encoding="utf-8")
+    return {"text": source, "minutes": round(seconds / 60, 1)}
+
+
+def _long_hearing(path: Path) -> dict:
+    samples = np.load(path)
+    script = path.with_suffix(".txt").read_text(encoding="utf-8")
     ear = Ear()
-    found = ear.hear("the long take", samples, " ".join(scripts), "")
+    before = resident_mb()
+    found = ear.hear("the long take", samples, script, "")
     return {
-        "text": source,
-        "minutes": round(seconds / 60, 1),
         "realtime": ear.speed()["realtime"],
-        "peak_mb_before_hear": round(before),
+        "rss_mb_before_hear": round(before),
         "peak_mb": round(peak_mb()),
         "heard": found.heard,
         "warnings": len(warnings(found)),
+        "warning_lines": warnings(found),  # the take reads its script as written: all false
         "tokens": len(found.times),
         "untimed_tokens": sum(t is None for t in found.times),
     }
+
+
+def resident_mb() -> float:
+    """This process's resident memory now, MB (0 where /proc is not there)."""
+    status = Path("/proc/self/status")
+    lines = status.read_text().splitlines() if status.exists() else []
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:")), 0)
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -519,17 +541,19 @@ def report(figures: dict) -> None:
     speed = figures["speed"]
     minutes = speed["audio_seconds"] / 60
     print(f"\n4. Speed: hear() {speed['realtime']}x realtime over {minutes:.1f} min of audio "
-          f"({speed['calls']} calls; slowest {speed['slowest_realtime']}x); "
+          f"({speed['calls']} calls; slowest {speed['slowest_realtime']}x, {speed['slowest']}); "
           f"peak memory {speed['peak_mb']} MB")  # fmt: skip
     if "long" in figures:
         long = figures["long"]
         print(f"   {long['minutes']} min take ({long['text']}): {long['realtime']}x realtime, "
-              f"peak memory {long['peak_mb']} MB ({long['peak_mb_before_hear']} MB before hear()); "
+              f"peak memory {long['peak_mb']} MB ({long['rss_mb_before_hear']} MB before hear()); "
               f"{'heard' if long['heard'] else 'NOT heard as its script'}, {long['warnings']} "
               f"warnings, {long['untimed_tokens']} of {long['tokens']} tokens untimed")  # fmt: skip
     for line in speed["peak_grew"]:
         print(f"   {line}")
     print(f"   wall time of the benchmark: {figures['wall_seconds']} s")
+    if figures["source_changed"]:
+        print("   (timing/hearing.py or listen.py changed while it ran: figures of both)")
     missed = [c for c in faults["cases"] if not c["found"]]
     if missed:
         print("\nMissed:")

@@ -377,6 +377,8 @@ def _differences(samples, script: _Script, heard: list[Heard], ops: list, headin
             said = listen.transcribe(samples, start, end) or said
             found.append(Disagreement("unscripted", start, end, "", said))
             continue
+        if a1 == 0 and _is_heading(heard[b1:b2], heading):  # the heading said, not its words
+            op, start, said = "delete", end, ""
         kind = "left out" if op == "delete" else "misread"
         checked[k] = Disagreement(kind, start, end, words, said)  # unless alignment hears it
     return found, unscripted, checked

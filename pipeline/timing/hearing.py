@@ -164,9 +164,10 @@ def hear(
             found.append(replace(d, heard=listen.transcribe(samples, d.start, d.end) or d.heard))
             times[a1:a2] = [None] * (a2 - a1)
         elif a2 - a1 >= SMALL:  # fewer words: more likely the recogniser's slip (accents)
-            found.append(d)
-            if d.kind == "left out":
-                times[a1:a2] = [None] * (a2 - a1)
+            found.append(d)  # its words are not shown, nor is anything over what it says
+            times[a1:a2] = [None] * (a2 - a1)
+            if d.kind == "misread":
+                unscripted.append((d.start, d.end))
     return Hearing(
         _token_times(script, times),
         tuple(sorted(found, key=lambda d: d.start)),

@@ -4,17 +4,19 @@
 The take is heard by a model of its own script (timing/listen.py); the words heard are set
 against the script's (difflib's longest matching runs), and each difference is read as a
 narrator makes it:
-- speech before a passage that repeats script words just said, whole or in part, is a line
-  said twice or begun and abandoned: a retake. The last reading is kept (the narrator's
-  convention: "restart a line you flub"); the earlier one is cut, from the pause before it
-  to the pause before the last.
-- speech that repeats nothing is unscripted: kept, warned of, and shown in no cue. Before
-  a section's first words, the section's own title is its spoken heading: not warned.
-- script words not heard are left out: warned of, and shown in no cue.
-Runs of words that match are then timed by forced alignment, each in a window of its own
-(so nothing unscripted is in it); a small difference (three words or fewer, where the
-recogniser may simply have misheard) is aligned with them, and stands only if its words
-do not fit there. Where alignment fails, the recogniser's own times stand in.
+- speech before a passage that repeats script words just said, whole or in part, and
+  that alignment hears saying them, is a line said twice or begun and abandoned: a
+  retake. The last reading is kept (the narrator's convention: "restart a line you
+  flub"); the earlier one is cut, from the pause before it to the pause before the last.
+- speech that repeats nothing is unscripted: kept, warned of, and no cue is up over it.
+  Before a section's first words, the section's own title is its spoken heading.
+- script words not heard, or heard as others, are left out or misread: warned of (three
+  words or more: fewer are more often the recogniser's slip), and shown in no cue.
+Every difference is first aligned with the words around it and stands only if its words
+do not prove said there (listen.align_scored: too short, or scored as other speech): the
+recogniser mishears; the acoustic model, given the words, tells. Runs of words that match
+are timed by forced alignment, each in a window of its own (so nothing unscripted is in
+it); where alignment fails, the recogniser's own times stand in.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from pydantic_core import PydanticUndefined
 
 from pipeline.script import schema as s
 from pipeline.script import settings as st
+from pipeline.script.kinds import shot_kinds
 
 DOC = (REPO / "docs" / "essay-format.md").read_text(encoding="utf-8")
 
@@ -19,8 +20,6 @@ SECTIONS = {
     s.Film: "### `film`",
     s.Section: "### A section",
     s.Narration: "### `narration`",
-    s.StillShot: "### A still shot",
-    s.CardShot: "### A card shot",
     st.Move: "### `move` (Ken Burns)",
     st.TransitionSpec: "### `transition`",
     st.SeriesDoc: "## Settings (series.yaml, or an episode to override)",
@@ -37,6 +36,7 @@ SECTIONS = {
     st.Site: "### `site`",
     s.Poster: "### `poster`",
 }
+SECTIONS |= {kind.model: kind.heading for kind in shot_kinds().values()}  # a kind's own part
 SETTINGS = set(st.SeriesDoc.model_fields)
 
 

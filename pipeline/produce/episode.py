@@ -15,6 +15,7 @@ from pipeline.audio.takes import Take, load_takes
 from pipeline.base.allocator import return_big_blocks
 from pipeline.base.errors import EssayError, Problem
 from pipeline.base.progress import Progress
+from pipeline.kinds import check_shots
 from pipeline.produce.series import series_of, series_templates
 from pipeline.publish.episode_json import facts_from
 from pipeline.publish.last_delivery import LastDelivery
@@ -30,7 +31,6 @@ from pipeline.render.segments import SegmentResult, render_segments, room_for
 from pipeline.script.model import Essay
 from pipeline.script.project import Project
 from pipeline.timing.timeline import Timeline, build_timeline
-from pipeline.visuals.checks import check_moves, check_stills
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def check(
     its script is an error. Raises EssayError listing every problem."""
     project = project or Project.containing(path)
     essay = project.load(path)
-    problems = check_moves(essay)
+    shots = check_shots(essay)
+    problems = [p for p in shots if not p.warning]
     takes = _collect(lambda: load_takes(essay, project.runner, project.cache), problems)
     music = _collect(lambda: load_music(essay, project.cache), problems)
     if problems:
@@ -93,7 +94,7 @@ def check(
     found += _pages(project, profile, essay, timeline, renditions, products)
     if any(not p.warning for p in found):
         raise EssayError(p for p in found if not p.warning)
-    found += check_stills(essay)  # against the series' frame, whatever the profile draws
+    found += [p for p in shots if p.warning]
     project.cache.keep_facts()
     warnings = (*timeline.warnings, *found)
     return Checked(essay, takes, music, timeline, warnings, renditions, products)

@@ -18,11 +18,12 @@ import watchfiles
 
 from pipeline.base.errors import EssayError, attempt, problem_lines, reason
 from pipeline.base.progress import Job, Progress
+from pipeline.kinds import kind_of
 from pipeline.produce.episode import Built, build
 from pipeline.publish.preview import Preview, serve_preview
 from pipeline.publish.profiles import DRAFT
 from pipeline.publish.serve import Server
-from pipeline.script.model import Essay, Still
+from pipeline.script.model import Essay
 from pipeline.script.project import ESSAYS, Project
 
 KEPT = "the page shows the last good build"
@@ -266,7 +267,7 @@ def _media(essay: Essay) -> set[Path]:
     """The files an episode shows and plays."""
     found = {s.narration.audio for s in essay.sections if s.narration.audio}
     found |= {m.file for m in essay.music}
-    found |= {v.image for s in essay.sections for v in s.visuals if isinstance(v, Still)}
+    found |= {f for s in essay.sections for v in s.visuals for f in kind_of(v).files(v)}
     return {p.resolve() for p in found}
 
 

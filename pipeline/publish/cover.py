@@ -13,7 +13,7 @@ from PIL import Image, ImageFilter
 from pipeline.base.cache import file_digest
 from pipeline.publish.product import Rendered
 from pipeline.publish.tags import ffmetadata
-from pipeline.script.model import Card
+from pipeline.script.model import Visual
 from pipeline.visuals.cards import rasterise
 
 COVER_SIZE = 1400  # podcast apps ask for square art, 1400 to 3000 px
@@ -39,7 +39,7 @@ def cover_jpeg(rendered: Rendered, size: int = COVER_SIZE) -> bytes:
     return _art(card.svg, rendered.essay.settings.fonts, size) if card else b""
 
 
-def _first_card(rendered: Rendered) -> Card | None:
+def _first_card(rendered: Rendered) -> Visual | None:
     return next(iter(rendered.timeline.cards.values()), None)
 
 

@@ -25,7 +25,8 @@ from PIL import Image
 
 from pipeline.audio.music import LOOP_CROSSFADE, MusicTrack
 from pipeline.base.ffmpeg import SAMPLE_RATE
-from pipeline.script.model import Card, Essay, Still
+from pipeline.kinds import kind_of
+from pipeline.script.model import Essay
 from pipeline.timing.spans import MusicSpan, NarrationClip, ShotSpan
 from pipeline.timing.timeline import Timeline
 from pipeline.visuals.cards import rasterise
@@ -36,7 +37,8 @@ DISSOLVE = otio.schema.TransitionTypes.SMPTE_Dissolve
 # metadata of ours lives under one key, as OTIO asks of every application
 KEY = "essay"
 
-Media = Callable[[ShotSpan], tuple[Path, dict] | None]  # a shot's file and metadata, or none
+# a shot's file, metadata and first second in the file, or none
+Media = Callable[[ShotSpan], tuple[Path, dict, float] | None]
 
 
 def otio_timeline(
@@ -105,10 +107,10 @@ def _video(name: str, shots: Sequence[ShotSpan], fps: int, media: Media) -> otio
         if here is None:
             track.append(otio.schema.Gap(duration=length))
         else:
-            file, about = here
+            file, about, start = here
             track.append(otio.schema.Clip(
                 name=shot.name, media_reference=_reference(file),
-                source_range=TR(RT(0, fps), length), metadata={KEY: about},
+                source_range=TR(RT(round(start * fps), fps), length), metadata={KEY: about},
             ))  # fmt: skip
         before = here
     return track
@@ -120,27 +122,18 @@ def _cuts(shots: Sequence[ShotSpan]) -> list[int]:
     return [s.first_frame for s in shots[1:]] + ([shots[-1].end_frame] if shots else [])
 
 
-def _picture(shot: ShotSpan, cards: Mapping[str, Path]) -> tuple[Path, dict]:
-    about = _shot(shot)
-    visual = shot.visual
-    if isinstance(visual, Card):
-        return cards[shot.name], {**about, "kind": "card"}
-    # OTIO has no still: an image file with no available range is one, and the move is
-    # ours to say (Resolve does not take keyframes from .otio)
-    return visual.image.resolve(), {
-        **about,
-        "kind": "still",
-        "move": visual.move.model_dump(mode="json"),
-        "move_frames": shot.still_from - shot.first_frame,  # then it holds
-        "overlay": visual.overlay_svg is not None,
-        "image_size": list(visual.size),
-    }
+def _picture(shot: ShotSpan, cards: Mapping[str, Path]) -> tuple[Path, dict, float] | None:
+    """The shot's file, what to say of it, and where in the file it starts (seconds); a
+    picture the export drew (a card) by its shot name; none when there is neither."""
+    told = kind_of(shot.visual).editorial(shot.visual, shot.still_from - shot.first_frame, 0)
+    file = told.file or cards.get(shot.name)
+    return (file, {**_shot(shot), **told.about}, told.start) if file else None
 
 
-def _overlay(shot: ShotSpan, overlays: Mapping[str, Path]) -> tuple[Path, dict] | None:
+def _overlay(shot: ShotSpan, overlays: Mapping[str, Path]) -> tuple[Path, dict, float] | None:
     if shot.name not in overlays:
         return None
-    return overlays[shot.name], {**_shot(shot), "kind": "overlay"}
+    return overlays[shot.name], {**_shot(shot), "kind": "overlay"}, 0.0
 
 
 def _shot(shot: ShotSpan) -> dict:
@@ -281,9 +274,6 @@ def card_shots(timeline: Timeline) -> dict[str, str]:
 
 
 def overlay_shots(timeline: Timeline) -> dict[str, str]:
-    """The SVG drawn over each still that has a caption or credit, by shot name."""
-    return {
-        s.name: s.visual.overlay_svg
-        for s in timeline.shots
-        if isinstance(s.visual, Still) and s.visual.overlay_svg is not None
-    }
+    """The SVG drawn over each shot that has a caption or credit, by shot name."""
+    told = {s.name: kind_of(s.visual).editorial(s.visual, 0, timeline.fps) for s in timeline.shots}
+    return {name: about.overlay for name, about in told.items() if about.overlay is not None}

@@ -1,72 +1,55 @@
 """The frames of one segment: the shots visible at each frame, crossfaded where they overlap.
 
-Each frame is drawn straight into the buffer the encoder will read: a moving still is
-warped there directly; a picture that does not change (a card, a still at rest) is drawn
-once into its layer and copied.
+Each frame is drawn straight into the buffer the encoder will read: a moving picture (a
+still along its move, a clip) is drawn there directly; one that does not change (a card, a
+still at rest, a still holding its last view) is drawn once into its layer and copied.
 """
 
 from __future__ import annotations
 
 import cv2
 
+from pipeline.kinds import Drawing, kind_of
 from pipeline.render.plan import SegmentJob, ShotInSegment
-from pipeline.script.model import Card, Still
-from pipeline.visuals.cards import card_planes, overlay
-from pipeline.visuals.motion import progress
-from pipeline.visuals.stills import StillFrames
-from pipeline.visuals.yuv import FrameBuffer, Overlay, Planes
+from pipeline.visuals.cards import overlay
+from pipeline.visuals.yuv import FrameBuffer, Overlay
 
 
 class _Layer:
-    """One shot's picture at any frame."""
+    """One shot's picture at any frame of the segment, as its kind draws it."""
 
     def __init__(self, shot: ShotInSegment, job: SegmentJob):
         self.shot = shot
         self.buffer = FrameBuffer(*job.size)  # its picture, when it is kept
-        self.kept_at: int | None = None  # the frame `buffer` shows; None: nothing kept
-        self.still: StillFrames | None = None
-        visual = shot.visual
-        if isinstance(visual, Card):
-            _copy(card_planes(visual.svg, job.fonts, job.size), self.buffer.planes)
-            self.kept_at = -1  # the same at every frame
-            return
-        assert isinstance(visual, Still)
-        size = job.size
-        over = overlay(visual.overlay_svg, job.fonts, size) if visual.overlay_svg else None
-        self.still = StillFrames(visual.image, visual.size, visual.move, size, over)
-        if not self.still.moves:
-            self.still.draw(0.0, self.buffer)
-            self.still, self.kept_at = None, -1
+        self.kept_at: int | None = None  # the moment `buffer` shows; None: nothing kept
+        drawing = Drawing(
+            job.size, job.fps, job.fonts, shot.still_from - shot.first, max(0, -shot.first)
+        )
+        self.source = kind_of(shot.visual).picture(shot.visual, drawing)
 
     def _moment(self, frame: int) -> int:
-        """The frame whose view shows: after its own time it holds its last."""
-        return -1 if self.still is None else min(frame, self.shot.still_from - 1)
+        return self.source.moment(frame - self.shot.first)
 
     def draw_into(self, frame: int, out: FrameBuffer) -> None:
         """Draw the picture at `frame` into `out`."""
         moment = self._moment(frame)
         if moment == self.kept_at:
             out.copy_from(self.buffer)
-        elif moment == self.shot.still_from - 1:  # it will hold: keep it, then copy
+        elif moment == self._moment(frame + 1):  # it will hold: keep it, then copy
             out.copy_from(self.picture(frame))
         else:
-            self._warp(moment, out)
+            self.source.draw(moment, out)
 
     def picture(self, frame: int) -> FrameBuffer:
         """The picture at `frame` in the layer's own buffer (to blend from)."""
         moment = self._moment(frame)
         if moment != self.kept_at:
-            self._warp(moment, self.buffer)
+            self.source.draw(moment, self.buffer)
             self.kept_at = moment
         return self.buffer
 
-    def _warp(self, moment: int, out: FrameBuffer) -> None:
-        self.still.draw(progress(moment, self.shot.first, self.shot.still_from), out)
-
-
-def _copy(src: Planes, dst: Planes) -> None:
-    for s, d in zip(src, dst, strict=True):
-        d[...] = s
+    def close(self) -> None:
+        self.source.close()
 
 
 class Segment:
@@ -81,7 +64,7 @@ class Segment:
         shots = self.job.shots
         visible = [k for k, s in enumerate(shots) if s.first <= f < s.end]
         for k in [k for k in self.layers if k not in visible]:
-            del self.layers[k]  # its memory goes as soon as it is off screen
+            self.layers.pop(k).close()  # its memory goes as soon as it is off screen
         if not visible:
             out.fill()
         else:
@@ -106,6 +89,12 @@ class Segment:
             out.fill()
             for b, o in zip(picture.planes, out.planes, strict=True):
                 cv2.addWeighted(o, 1 - alpha, b, alpha, 0, dst=o)
+
+    def close(self) -> None:
+        """Let go of what the layers hold open (a clip's decoder)."""
+        for layer in self.layers.values():
+            layer.close()
+        self.layers.clear()
 
     def _layer(self, k: int) -> _Layer:
         if k not in self.layers:

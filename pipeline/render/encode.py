@@ -89,6 +89,7 @@ def _pump(job: SegmentJob, sink, on_frame: Callable[[], None]) -> None:
             full.put(k)
             on_frame()
     finally:
+        segment.close()
         full.put(None)
         writer.join()
 

@@ -21,5 +21,9 @@ def frame_rgb(jobs: Sequence[SegmentJob], frame: int) -> np.ndarray:
     """The episode's frame `frame` (on its clock) as uint8 RGB, at the drawn size."""
     job = job_at(jobs, frame)
     out = FrameBuffer(*job.size)
-    Segment(job).draw(frame - job.at, out)
+    segment = Segment(job)
+    try:
+        segment.draw(frame - job.at, out)
+    finally:
+        segment.close()
     return planes_to_rgb(out.planes)

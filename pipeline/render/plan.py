@@ -18,14 +18,14 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.base.cache import file_digest, key
+from pipeline.kinds import kind_of
 from pipeline.render.captions import Caption
 from pipeline.render.rendition import Rendition
-from pipeline.script.model import Card, Essay, Still, Visual
+from pipeline.script.model import Essay, Visual
 from pipeline.timing.timeline import ShotSpan, Timeline
-from pipeline.visuals.motion import moves, progress
 
 # Bump when the frames produced for the same inputs change (motion maths, colour, blending).
-RENDERER_VERSION = 5
+RENDERER_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -147,23 +147,17 @@ def _shown(piece: _Piece, shots: Sequence[ShotSpan]) -> dict:
 
 
 def _held(shot: ShotSpan) -> dict:
-    """A shot under the next one's fade-in shows its last view, wherever its move began."""
+    """A shot under the next one's fade-in: a still holds its last view, a clip plays on;
+    either way what shows is its picture from the end of its own frames."""
     held = _visual(shot.visual)
-    if _moving(shot.visual):
-        held["at"] = progress(shot.still_from - 1, shot.first_frame, shot.still_from)
+    if kind_of(shot.visual).plays_on(shot.visual):
+        held["at"] = shot.still_from - shot.first_frame
     return held
 
 
 def _moving(visual: Visual) -> bool:
-    return isinstance(visual, Still) and moves(visual.move)
+    return kind_of(visual).moves(visual)
 
 
 def _visual(visual: Visual) -> dict:
-    if isinstance(visual, Still):
-        return {
-            "still": file_digest(visual.image),
-            "move": visual.move.model_dump(),
-            "overlay": visual.overlay_svg,
-        }
-    assert isinstance(visual, Card)
-    return {"card": visual.svg}
+    return {visual.kind: kind_of(visual).pixels(visual)}

@@ -14,7 +14,8 @@ from typing import Any
 from pipeline.base.errors import shown
 from pipeline.base.known import known, standing
 from pipeline.base.runner import Runner
-from pipeline.script.schema import SCRATCH
+from pipeline.script.kinds import file_keys
+from pipeline.script.settings import SCRATCH
 from pipeline.script.source import KeyPath
 
 AUDIO_TYPES = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
@@ -114,7 +115,7 @@ class Assets:
         """Report problems with every asset path in raw (unvalidated) data."""
         if isinstance(data, dict):
             for key, value in data.items():
-                if key in _FILE_KEYS and isinstance(value, str) and value != SCRATCH:
+                if key in _FILE_KEYS | file_keys() and isinstance(value, str) and value != SCRATCH:
                     self.file(value, (*path, key), ())
                 else:
                     self.check_all(value, (*path, key))

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.base.errors import Problem
 from pipeline.script.settings import (
     Audio,
     Ducking,
-    Move,
     Pacing,
     Scratch,
     Site,
@@ -63,26 +63,39 @@ class Transition:
 
 
 @dataclass(frozen=True)
-class Still:
-    image: Path
-    size: tuple[int, int]  # pixels, upright (as its EXIF orientation shows it)
-    move: Move
-    overlay_svg: str | None  # caption and credit, drawn over the still
-    weight: float
-    transition: Transition
-    origin: Origin
-    move_at: Origin  # where its move was written (the shot, when the default applies)
+class OwnSound:
+    """A shot's own sound (a film clip's): which seconds of which file, and how it plays."""
 
-
-@dataclass(frozen=True)
-class Card:
-    svg: str  # the template rendered with its fields
-    weight: float
-    transition: Transition
+    file: Path
+    start: float  # seconds into the file
+    end: float
+    level: float  # dB, added to the file's own level
+    speaks: bool  # the narration pauses for it; else it plays under the narration
+    after: str | None  # the words of the sentence after which it speaks (None: first or last)
+    says: str | None  # what is said in it, as written: captioned like narration
     origin: Origin
 
 
-Visual = Still | Card
+class Visual(Protocol):
+    """A shot of any kind (pipeline/kinds/): what the timing and the script ask of it."""
+
+    @property
+    def kind(self) -> str: ...  # the tag of its kind: "still", "card", "clip"
+
+    @property
+    def weight(self) -> float: ...
+
+    @property
+    def transition(self) -> Transition: ...
+
+    @property
+    def origin(self) -> Origin: ...
+
+    @property
+    def seconds(self) -> float | None: ...  # a length of its own; None: a share by weight
+
+    @property
+    def sound(self) -> OwnSound | None: ...
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,17 @@ from pipeline.base.characters import unwelcome
 from pipeline.base.errors import EssayError, Problem
 from pipeline.script import model as m
 from pipeline.script import schema as s
-from pipeline.script.assets import AUDIO_TYPES, IMAGE_TYPES, Assets
+from pipeline.script.assets import AUDIO_TYPES, Assets
 from pipeline.script.fonts import Font
-from pipeline.script.settings import MusicCue, TransitionSpec
+from pipeline.script.kinds import kind_named
+from pipeline.script.settings import SCRATCH, MusicCue, TransitionSpec
 from pipeline.script.source import KeyPath, Source, key_name
-from pipeline.script.templates import CardTemplates, TemplateProblem, render_text
-
-OVERLAY_TEMPLATE = "caption"
+from pipeline.script.templates import (
+    OVERLAY_TEMPLATE,
+    CardTemplates,
+    TemplateProblem,
+    render_text,
+)
 
 
 def context_of(doc: s.EpisodeDoc) -> dict[str, Any]:
@@ -119,7 +123,7 @@ class Normaliser:
         first: dict[str, int] = {}
         for i, sec in enumerate(doc.sections):
             audio = sec.narration.audio
-            if audio is None or audio == s.SCRATCH:
+            if audio is None or audio == SCRATCH:
                 continue
             if audio in first and sec.narration.start is None:
                 self.report(("sections", i, "narration", "audio"), (
@@ -136,14 +140,12 @@ class Normaliser:
         title = self.text(sec.title, (*here, "title"), context)
         context["section"]["title"] = title
         narration = self.narration(doc, i, context)
+        making = _Making(self, doc, context, templates)
         visuals = []
         for j, shot in enumerate(sec.visuals):
             key = (*here, "visuals", j)
             transition = self.transition(doc, shot.transition)
-            if isinstance(shot, s.StillShot):
-                visuals.append(self.still(doc, key, shot, transition, context, templates))
-            else:
-                visuals.append(self.card(key, shot, transition, context, templates))
+            visuals.append(kind_named(shot).make(shot, key, transition, making))
         return m.Section(sec.id, title, narration, tuple(visuals), self.origin(here))
 
     def narration(self, doc: s.EpisodeDoc, i: int, context) -> m.Narration:
@@ -151,7 +153,7 @@ class Normaliser:
         here: KeyPath = ("sections", i, "narration")
         spec = doc.sections[i].narration
         shared = doc.narration.take if doc.narration else None
-        if spec.audio == s.SCRATCH or (spec.audio is None and shared is None):
+        if spec.audio == SCRATCH or (spec.audio is None and shared is None):
             text = self.text(spec.text, (*here, "text"), context, lines=True)
             return self.scratch(spec, here, text)
         raw = spec.audio or shared
@@ -245,38 +247,11 @@ class Normaliser:
         chosen = _overlay(doc.defaults.transition, t)
         return m.Transition(chosen.type, chosen.duration if chosen.type == "crossfade" else 0.0)
 
-    def still(self, doc, key, shot: s.StillShot, transition, context, templates) -> m.Still:
-        image = self.assets.file(shot.still, (*key, "still"), IMAGE_TYPES)
-        size = self.assets.image_size(image, (*key, "still")) if image else None
-        overlay = None
-        if (shot.caption or shot.credit) and templates:
-            fields = {
-                name: self.text(value, (*key, name), context, lines=True)
-                for name, value in (("caption", shot.caption), ("credit", shot.credit))
-                if value
-            }
-            overlay = self.fill(templates, OVERLAY_TEMPLATE, context, fields, key)
-        move = _overlay(doc.defaults.move, shot.move)
-        return m.Still(
-            image or Path(shot.still),
-            size or (0, 0),
-            move,
-            overlay,
-            shot.weight,
-            transition,
-            self.origin(key),
-            self.origin((*key, "move")),
-        )
-
-    def card(self, key, shot: s.CardShot, transition, context, templates) -> m.Card:
-        given = shot.fields.items()
-        fields = {k: self.text(v, (*key, "fields", k), context, lines=True) for k, v in given}
-        svg = self.fill(templates, shot.card, context, fields, key) if templates else ""
-        return m.Card(svg or "", shot.weight, transition, self.origin(key))
-
     def fill(
-        self, templates: CardTemplates, name: str, context, fields, key: KeyPath
+        self, templates: CardTemplates | None, name: str, context, fields, key: KeyPath
     ) -> str | None:
+        if templates is None:
+            return None
         try:
             return templates.render(name, context, fields)
         except TemplateProblem as err:
@@ -285,6 +260,44 @@ class Normaliser:
                 where = (*key, err.field)
             self.report(where, str(err))
             return None
+
+
+@dataclass
+class _Making:
+    """What a kind makes its shot with: the normaliser, bound to one section's names."""
+
+    normaliser: Normaliser
+    doc: s.EpisodeDoc
+    context: dict[str, Any]
+    templates: CardTemplates | None
+
+    @property
+    def root(self) -> Path:
+        return self.normaliser.root
+
+    def file(self, raw: str, key: KeyPath, types: tuple[str, ...]) -> Path | None:
+        return self.normaliser.assets.file(raw, key, types)
+
+    def image_size(self, file: Path, key: KeyPath) -> tuple[int, int] | None:
+        return self.normaliser.assets.image_size(file, key)
+
+    def text(self, raw: str, key: KeyPath, lines: bool = False) -> str:
+        return self.normaliser.text(raw, key, self.context, lines)
+
+    def fill(self, name: str, fields, key: KeyPath) -> str | None:
+        return self.normaliser.fill(self.templates, name, self.context, fields, key)
+
+    def origin(self, key: KeyPath) -> m.Origin:
+        return self.normaliser.origin(key)
+
+    def report(self, key: KeyPath, message: str) -> None:
+        self.normaliser.report(key, message)
+
+    def setting(self, name: str) -> Any:
+        """A setting of the episode: `move` (the default move), `video`, `kinds`."""
+        if name == "move":
+            return self.doc.defaults.move
+        return getattr(self.doc, name)
 
 
 def _meta(path: Path, doc: s.EpisodeDoc) -> m.Meta:

@@ -126,9 +126,9 @@ class Project:
         if doc.fonts != self.series.fonts or doc.templates != self.series.templates:
             fonts = self._open_fonts(doc.fonts, normaliser.assets)
             templates = self._open_templates(doc.templates, fonts, normaliser.assets)
-        stills = [
-            v.still for sec in doc.sections for v in sec.visuals if isinstance(v, s.StillShot)
-        ]
+        # decoding proves a still whole: every one at once, on all cores
+        stills = [getattr(v, "still", None) for sec in doc.sections for v in sec.visuals]
+        stills = [still for still in stills if isinstance(still, str)]
         normaliser.assets.probe(stills, self.runner)
         return normaliser.essay(doc, fonts, templates)
 

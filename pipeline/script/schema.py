@@ -9,14 +9,13 @@ with the same keys.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from pipeline.base.ffmpeg import MAX_SECONDS
-from pipeline.script.settings import Model, Move, SeriesDoc, TransitionSpec
-
-MAX_WEIGHT = 1000  # a shot's share against another's: more is none at all
+from pipeline.script.kinds import kind_named, shot_kinds
+from pipeline.script.settings import Model, SeriesDoc
 
 
 class Film(Model):
@@ -59,9 +58,6 @@ class Narration(Model):
         return self
 
 
-SCRATCH = "scratch"  # `audio: scratch`: the synthetic voice reads the section
-
-
 class EpisodeNarration(Model):
     take: str | None = Field(None, description="One recording of the whole episode.")
     retakes: Retakes = Field(
@@ -69,53 +65,28 @@ class EpisodeNarration(Model):
     )
 
 
-class StillShot(Model):
-    lines = frozenset({"caption", "credit"})
-    still: str = Field(description="Image file (JPEG, PNG, WebP).")
-    caption: str | None = Field(None, description="Text shown over the still.")
-    credit: str | None = Field(None, description="Where the image comes from, shown small.")
-    move: Move | None = Field(
-        None,
-        description="Ken Burns move; keys left out come from `defaults.move`; `none` holds still.",
-    )
-    weight: float = Field(1.0, gt=0, le=MAX_WEIGHT, description="Share of the section's time.")
-    transition: TransitionSpec | None = Field(None, description="How the shot comes in.")
-
-    @field_validator("move", mode="before")
-    @classmethod
-    def _hold(cls, v: Any) -> Any:
-        return {"zoom": (1.0, 1.0), "pan": (0.0, 0.0)} if v == "none" else v
-
-
-class CardShot(Model):
-    lines = frozenset({"fields"})
-    card: str = Field(description="A template in the templates folder by name, or an .svg path.")
-    fields: dict[str, str] = Field(default_factory=dict, description="Values the template shows.")
-    weight: float = Field(1.0, gt=0, le=MAX_WEIGHT, description="Share of the section's time.")
-    transition: TransitionSpec | None = Field(None, description="How the shot comes in.")
-
-
 def _shot_kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        if "still" in value:
-            return "still-shot"
-        if "card" in value:
-            return "card-shot"
-    if isinstance(value, StillShot | CardShot):
-        return "still-shot" if isinstance(value, StillShot) else "card-shot"
-    return None
+    kind = kind_named(value)
+    return f"{kind.tag}-shot" if kind else None
 
 
-UNION_TAGS = {"still-shot", "card-shot"}
+def _shot_union() -> Any:
+    """Every kind's model, told apart by the key that names its kind (`still:`, `clip:`)."""
+    kinds = shot_kinds().values()
+    members = tuple(Annotated[k.model, Tag(f"{k.tag}-shot")] for k in kinds)
+    named = ", ".join(f"`{k.tag}:`" for k in kinds)
+    return Annotated[
+        Union[members],  # noqa: UP007 (a union of a tuple of types has no `|` spelling)
+        Discriminator(
+            _shot_kind,
+            custom_error_type="shot_kind",
+            custom_error_message=f"a visual needs one of {named}",
+        ),
+    ]
 
-Shot = Annotated[
-    Annotated[StillShot, Tag("still-shot")] | Annotated[CardShot, Tag("card-shot")],
-    Discriminator(
-        _shot_kind,
-        custom_error_type="shot_kind",
-        custom_error_message="a visual needs a `still:` image or a `card:` template",
-    ),
-]
+
+UNION_TAGS = {f"{tag}-shot" for tag in shot_kinds()}
+Shot = _shot_union()
 
 
 class Section(Model):

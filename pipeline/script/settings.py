@@ -27,6 +27,10 @@ from pipeline.base.characters import unwelcome
 X264_PRESETS = ("superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
 
+SCRATCH = "scratch"  # `audio: scratch`: the synthetic voice reads the section
+MAX_WEIGHT = 1000  # a shot's share against another's: more is none at all
+
+
 class Model(BaseModel):
     # no .inf or .nan: a pause or a cue without end is no setting
     model_config = ConfigDict(

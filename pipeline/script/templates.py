@@ -27,6 +27,8 @@ from pipeline.script.fonts import Font, TextDoesNotFit, wrap
 from pipeline.script.sandbox import TEXT, Bounded, TooBig
 from pipeline.script.svg import svg_problem
 
+OVERLAY_TEMPLATE = "caption"  # the card template a still's caption and credit are drawn with
+
 MAX_TEMPLATE_BYTES = 1_000_000  # a card or a page template is a few kilobytes
 
 

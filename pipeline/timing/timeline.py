@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.base.errors import Problem
 from pipeline.base.ffmpeg import SAMPLE_RATE
-from pipeline.script.model import Card, Essay, Section
+from pipeline.script.model import Essay, Section, Visual
 from pipeline.timing.align import Aligned, align
 from pipeline.timing.cues import Cue, WordTimes, make_cues, problems_with, proportional, settle
 from pipeline.timing.shots import place_shots
@@ -70,10 +70,10 @@ class Timeline:
         )
 
     @property
-    def cards(self) -> dict[str, Card]:
-        """The episode's cards by shot name, in order: the SVG each picture is drawn from
-        (the renderer and the cover draw them, each at the size it needs)."""
-        return {s.name: s.visual for s in self.shots if isinstance(s.visual, Card)}
+    def cards(self) -> dict[str, Visual]:
+        """The episode's cards by shot name, in order: their `svg` is what each picture is
+        drawn from (the renderer and the cover draw them, each at the size it needs)."""
+        return {s.name: s.visual for s in self.shots if s.visual.kind == "card"}
 
 
 class Spoken(Cut, Protocol):

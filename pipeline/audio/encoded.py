@@ -138,6 +138,10 @@ def mix_key(
             [file_digest(t.part.file), *_part(t), span.start, span.end]
             for t, span in zip(music, timeline.music, strict=True)
         ],
+        [
+            [file_digest(c.source), c.source_in, c.source_out, c.start, c.level]
+            for c in timeline.clip_sound
+        ],
     )
 
 

@@ -17,12 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.audio.clip_sound import clip_samples
 from pipeline.audio.loudness import LIMIT_CONTEXT, integrated, limit, measure_stream
 from pipeline.audio.music import MusicTrack
 from pipeline.audio.takes import Take, read_clips
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.settings import Audio, Ducking
 from pipeline.timing import envelope
+from pipeline.timing.spans import SoundClip
 from pipeline.timing.timeline import Timeline
 
 BLOCK = 10 * SAMPLE_RATE  # samples rendered at a time
@@ -39,11 +41,18 @@ class _Music:
 
 
 @dataclass(frozen=True)
+class _Clip:
+    samples: np.ndarray  # float32 (n, 2), levelled and faded at both ends
+    start: int
+
+
+@dataclass(frozen=True)
 class MixPlan:
     length: int  # samples: exactly the video's frames
     voice: Path  # the voice stem: mono float32, `length` samples
     music: tuple[_Music, ...]
     duck: np.ndarray  # music gain in dB per envelope hop (0 free, -duck under speech)
+    clips: tuple[_Clip, ...] = ()  # the clip bus: films that speak
 
 
 def plan_mix(
@@ -72,7 +81,19 @@ def plan_mix(
             voice.add(fill.start, _loop_tone(tone, fill.length, audio.fade), gains[fill.section])
     placed = tuple(_placed(music[span.part], span.start, span.end) for span in timeline.music)
     mask = _speech_on_clock(timeline)
-    return MixPlan(length, stem, placed, duck_curve(mask, ducking))
+    clips = tuple(_clip(clip, audio, exact) for clip in timeline.clip_sound)
+    return MixPlan(length, stem, placed, duck_curve(mask, ducking), clips)
+
+
+def _clip(clip: SoundClip, audio: Audio, exact: bool) -> _Clip:
+    """A film's sound brought to the narration's loudness, then by its own `level`, faded
+    in and out over the narration's fade so its edges do not click."""
+    samples = clip_samples(clip).astype(np.float32) / 32768
+    gain = _level((samples.mean(axis=1) * 32768).astype(np.int16), audio, exact)
+    edge = _fade(np.arange(len(samples)), audio.fade * SAMPLE_RATE)
+    edge = edge * _fade(len(samples) - 1 - np.arange(len(samples)), audio.fade * SAMPLE_RATE)
+    shaped = samples * (edge * gain * _db(clip.level)).astype(np.float32)[:, None]
+    return _Clip(shaped.astype(np.float32), clip.start)
 
 
 class _Stem:
@@ -130,10 +151,14 @@ def _placed(track: MusicTrack, start: int, end: int) -> _Music:
 
 
 def _speech_on_clock(timeline: Timeline) -> np.ndarray:
-    """Where someone speaks, per envelope hop of the episode clock."""
+    """Where someone speaks (the narration, or a film that speaks), per envelope hop of the
+    episode clock: the music ducks under both."""
     mask = np.zeros(math.ceil(timeline.samples / envelope.HOP_SAMPLES) + 1, dtype=bool)
     for start, end in timeline.speech:
         mask[start:end] = True
+    for clip in timeline.clip_sound:
+        first = clip.start // envelope.HOP_SAMPLES
+        mask[first : first + math.ceil(clip.length / envelope.HOP_SAMPLES)] = True
     return mask
 
 
@@ -166,6 +191,10 @@ def render(plan: MixPlan, a: int, b: int) -> np.ndarray:
         out[lo - a : hi - a] += voice[:, None]
     if plan.music:
         out += _music(plan, a, b)
+    for clip in plan.clips:
+        lo, hi = max(a, clip.start), min(b, clip.start + len(clip.samples), plan.length)
+        if lo < hi:
+            out[lo - a : hi - a] += clip.samples[lo - clip.start : hi - clip.start]
     return out
 
 

@@ -57,12 +57,10 @@ class Still:
 
 
 def overlay_of(shot: Any, key: KeyPath, making: Making) -> str | None:
-    """The caption and credit a shot shows, drawn by the `caption` template."""
-    fields = {
-        name: making.text(value, (*key, name), lines=True)
-        for name, value in (("caption", shot.caption), ("credit", shot.credit))
-        if value
-    }
+    """The caption and credit a shot shows (a clip has a credit only), drawn by the
+    `caption` template."""
+    given = ((name, getattr(shot, name, None)) for name in ("caption", "credit"))
+    fields = {name: making.text(value, (*key, name), lines=True) for name, value in given if value}
     return making.fill(OVERLAY_TEMPLATE, fields, key) if fields else None
 
 

@@ -64,14 +64,13 @@ class Transition:
 
 @dataclass(frozen=True)
 class OwnSound:
-    """A shot's own sound (a film clip's): which seconds of which file, and how it plays."""
+    """A shot's own sound (a film clip that speaks): which seconds of which file, at what
+    level. The narration pauses for it: it opens its section or closes it."""
 
     file: Path
     start: float  # seconds into the file
     end: float
     level: float  # dB, added to the file's own level
-    speaks: bool  # the narration pauses for it; else it plays under the narration
-    after: str | None  # the words of the sentence after which it speaks (None: first or last)
     says: str | None  # what is said in it, as written: captioned like narration
     origin: Origin
 

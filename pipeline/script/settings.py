@@ -416,6 +416,11 @@ class SeriesDoc(Model):
         description="Font files by the name templates use for them.",
     )
     templates: str = Field("assets/templates", description="Folder of the card templates.")
+    kinds: dict[str, str] = Field(
+        default_factory=dict,
+        description="Kinds of shot of the project's own: a name and the Python module that "
+        "makes its picture (code the build runs; name only modules you wrote or trust).",
+    )
     renditions: list[int] = Field(
         default_factory=lambda: [1080, 720, 480],
         description="Heights of the video delivered (the video's own is the master; "

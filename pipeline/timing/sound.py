@@ -13,7 +13,14 @@ import numpy as np
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Essay
 from pipeline.timing import envelope
-from pipeline.timing.spans import MusicSpan, NarrationClip, RoomTone, SectionSpan
+from pipeline.timing.spans import (
+    MusicSpan,
+    NarrationClip,
+    RoomTone,
+    SectionSpan,
+    ShotSpan,
+    SoundClip,
+)
 
 # Where a retake was cut, the pieces either side are this far apart, filled with the take's
 # room tone: each fades into it and out of it, so the join neither clicks nor dips
@@ -94,3 +101,15 @@ def speech_spans(
         n = min(len(take.speech), len(mask) - at)
         mask[at : at + n] |= take.speech[:n]
     return tuple(envelope.runs(mask))
+
+
+def clip_sounds(shots: Sequence[ShotSpan], fps: int) -> tuple[SoundClip, ...]:
+    """Each speaking shot's sound from its first frame, as its picture starts there."""
+    return tuple(
+        SoundClip(
+            shot.name, sound.file, sound.start, sound.end,
+            shot.first_frame * SAMPLE_RATE // fps, sound.level,
+        )
+        for shot in shots
+        if (sound := shot.visual.sound) is not None
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Visual
 
 
@@ -80,3 +81,20 @@ class MusicSpan:
     part: int  # index in Essay.music
     start: int  # sample on the episode clock
     end: int  # exclusive; a part that does not loop ends with its file
+
+
+@dataclass(frozen=True)
+class SoundClip:
+    """A shot's own sound on the clip bus (a film clip that speaks): which seconds of which
+    file, where it sits, at what level against the narration's loudness."""
+
+    shot: str  # the shot it belongs to
+    source: Path
+    source_in: float  # seconds into the file
+    source_out: float
+    start: int  # sample on the episode clock: the shot's first frame
+    level: float  # dB
+
+    @property
+    def length(self) -> int:
+        return round((self.source_out - self.source_in) * SAMPLE_RATE)

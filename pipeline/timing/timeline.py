@@ -20,8 +20,15 @@ from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Essay, Section, Visual
 from pipeline.timing.align import Aligned, align
 from pipeline.timing.cues import Cue, WordTimes, make_cues, problems_with, proportional, settle
-from pipeline.timing.shots import place_shots
-from pipeline.timing.sound import Cut, music_spans, narration_clips, room_tone, speech_spans
+from pipeline.timing.shots import around_speech, least_frames, place_shots, speaking_at
+from pipeline.timing.sound import (
+    Cut,
+    clip_sounds,
+    music_spans,
+    narration_clips,
+    room_tone,
+    speech_spans,
+)
 from pipeline.timing.spans import (
     Chapter,
     MusicSpan,
@@ -29,6 +36,7 @@ from pipeline.timing.spans import (
     RoomTone,
     SectionSpan,
     ShotSpan,
+    SoundClip,
     SpokenWord,
 )
 from pipeline.timing.text import tokenize
@@ -46,6 +54,7 @@ class Timeline:
     narration: tuple[NarrationClip, ...] = ()
     room_tone: tuple[RoomTone, ...] = ()
     music: tuple[MusicSpan, ...] = ()
+    clip_sound: tuple[SoundClip, ...] = ()  # the clip bus: films that speak
     speech: tuple[tuple[int, int], ...] = ()  # where someone speaks: envelope hops (10 ms)
     words: tuple[SpokenWord, ...] = ()  # every word said, in order; the cues show them
     disagreements: tuple[Problem, ...] = ()  # between a take and its script (in warnings too)
@@ -104,15 +113,17 @@ def build_timeline(
     ordered = [takes[s.id] for s in essay.sections]
     clips = narration_clips(spans, ordered, audio.fade)
     length = frames * SAMPLE_RATE // fps
+    shots = place_shots(essay.sections, spans, fps)
     return Timeline(
         fps=fps,
         frames=frames,
         sections=tuple(spans),
-        shots=place_shots(essay.sections, spans, fps),
+        shots=shots,
         cues=tuple(cues),
         narration=clips,
         room_tone=room_tone(clips, length, audio.fade) if audio.room_tone else (),
         music=music_spans(essay, spans, music_lengths, fps, length),
+        clip_sound=clip_sounds(shots, fps),
         speech=speech_spans(spans, ordered, length),
         words=tuple(words),
         warnings=tuple(warnings),
@@ -133,13 +144,16 @@ def _place_sections(
         lead = timing.lead_in if i == 0 else 0.0
         after = timing.tail if i == last else timing.pause
         take = takes[section.id]
-        frames = math.ceil((lead + take.duration + after) * fps - 1e-6)
-        start = frame / fps + lead
+        before, beyond = around_speech(section)  # a clip that speaks, opening or closing it
+        frames = math.ceil((lead + before + take.duration + beyond + after) * fps - 1e-6)
+        frames = max(frames, least_frames(section, fps))
+        start = frame / fps + lead + before
         span = SectionSpan(
             i, section.id, section.title, frame, frame + frames, start, start + take.duration
         )
         spans.append(span)
         said, made, doubts = _section_cues(section, take, span, essay)
+        said, made = _with_clips(section, span, essay, said, made)
         # a cue stays in its own section, so a section's frames depend on its text alone
         cues += [replace(c, start=max(c.start, frame / fps), section=i) for c in made]
         words += said
@@ -179,6 +193,29 @@ def _section_cues(
         for doubt in aligned.doubts
     ]
     return words, cues, doubts
+
+
+def _with_clips(
+    section: Section, span: SectionSpan, essay: Essay, said: list[SpokenWord], made: list[Cue]
+) -> tuple[list[SpokenWord], list[Cue]]:
+    """The words of the clips that speak (their `says`), before the narration's or after,
+    spread over each clip by their length, and their cues."""
+    style, fps = essay.settings.subtitles, essay.settings.video.fps
+    for visual, frame in speaking_at(section, span, fps):
+        if not visual.sound.says:
+            continue
+        tokens = tokenize(visual.sound.says, style.max_line_chars)
+        start = frame / fps
+        times = proportional(tokens, start, start + visual.seconds)
+        words = [
+            SpokenWord(a, b, t.text, span.index, t.space)
+            for t, a, b in zip(tokens, times.starts, times.ends, strict=True)
+        ]
+        cues = make_cues(tokens, times, style, fps)
+        first = frame == span.first_frame
+        said = words + said if first else said + words
+        made = cues + made if first else made + cues
+    return said, made
 
 
 def _times(times: WordTimes) -> tuple[tuple[float, ...], tuple[float, ...]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from clip_media import ClipMedia
 from hypothesis import settings
 from PIL import Image, ImageDraw
 
@@ -196,3 +197,9 @@ def make_project(root: Path) -> Project:
     p = Project(root)
     p.write(episode(audio, stills))
     return p
+
+
+@pytest.fixture(scope="session")
+def clip_media(tmp_path_factory: pytest.TempPathFactory) -> ClipMedia:
+    """The test films of tests/clip_media.py, each made once for the whole run."""
+    return ClipMedia(tmp_path_factory.mktemp("clip_media"))

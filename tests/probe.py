@@ -23,6 +23,12 @@ class Stream:
     height: int | None = None
     pix_fmt: str | None = None
     colour: tuple[int, int, int] | None = None  # matrix, primaries, transfer (1 = BT.709)
+    sar: Fraction | None = None  # sample (pixel) aspect ratio; not 1 in an anamorphic file
+    field_order: str | None = None  # "progressive", "tt" (top field first), "bb", ...
+
+
+# libavcodec's AVFieldOrder, by value
+FIELD_ORDERS = ("unknown", "progressive", "tt", "bb", "tb", "bt")
 
 
 def streams(path: Path) -> dict[str, Stream]:
@@ -43,8 +49,15 @@ def streams(path: Path) -> dict[str, Stream]:
                 getattr(cc, "height", None),
                 getattr(cc, "pix_fmt", None),
                 (cc.colorspace, cc.color_primaries, cc.color_trc) if s.type == "video" else None,
+                *(picture(s) if s.type == "video" else ()),
             )
     return out
+
+
+def picture(s: av.video.stream.VideoStream) -> tuple[Fraction | None, str]:
+    """Pixel shape and field order, what a clip's picture may bring that a render never has."""
+    order = int(s.codec_context.field_order or 0)
+    return s.sample_aspect_ratio, FIELD_ORDERS[order] if order < len(FIELD_ORDERS) else "?"
 
 
 def chapters(path: Path) -> list[tuple[float, float, str]]:
@@ -78,3 +91,21 @@ def video_frames(path: Path, every: int = 1) -> list[np.ndarray]:
         return [
             f.to_ndarray(format="gray") for i, f in enumerate(c.decode(video=0)) if i % every == 0
         ]
+
+
+def first_frame(path: Path) -> av.VideoFrame:
+    """The first decoded picture, with what the decoder attached to it (display matrix)."""
+    with av.open(str(path)) as c:
+        return next(c.decode(video=0))
+
+
+def rotation(path: Path) -> int:
+    """Degrees the display matrix turns the picture (0 without one), as PyAV reads it:
+    counter-clockwise, as `ffmpeg -display_rotation` sets it."""
+    return int(first_frame(path).rotation)
+
+
+def frame_times(path: Path) -> list[float]:
+    """Presentation times (s) of the video frames in display order."""
+    with av.open(str(path)) as c:
+        return sorted(float(f.pts * f.time_base) for f in c.decode(video=0))

@@ -1,0 +1,249 @@
+"""Film clips and a kind of the author's own, built through the real command line at 320x180
+and checked by probing what was made: the picture and sound of every hard-case source stay
+together, a clip's range re-encodes only its shot, the export carries it, and a MoviePy
+kind renders through the cache."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import opentimelineio as otio
+import pytest
+import yaml
+from clip_media import ClipMedia
+from conftest import SAID, Project, make_project, spoken, write_wav
+from PIL import Image
+from sync_probe import beeps, flashes, offsets
+
+FPS = 30
+# each hard case, as the sync source: a flash and a beep at known times
+VARIANTS = ["plain", "vfr_23976", "rotated", "anamorphic", "film_239", "hevc_10bit", "interlaced"]
+RATES = ["29.97", "50", "60", "23.976"]
+
+
+def essay(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=root, capture_output=True, text=True
+    )
+
+
+def built(project: Project, *args: str) -> str:
+    done = essay(project.root, "build", "--profile", "draft", *args, str(project.episode))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stderr
+
+
+def film(project: Project, source: Path, name: str) -> str:
+    target = project.root / "assets" / "film" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+    return str(target.relative_to(project.root))
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory, clip_media: ClipMedia) -> Project:
+    """The tiny episode with Big Buck Bunny muted under section one's narration, and
+    speaking at the end of section two."""
+    project = make_project(tmp_path_factory.mktemp("clips") / "proj")
+    bunny = film(project, clip_media.bunny(), "bunny.mp4")
+    data = project.read()
+    data["sections"][0]["visuals"].insert(1, {"clip": bunny, "from": 1.0, "to": 2.5,
+                                              "credit": "Big Buck Bunny, Blender Foundation"})
+    data["sections"][1]["visuals"].append({"clip": bunny, "from": "0:02", "to": 4.0,
+                                           "sound": "on", "says": "Hello, little one."})
+    project.write(data)
+    built(project)
+    return project
+
+
+def timeline_of(project: Project):
+    from pipeline.produce import check
+
+    return check(project.episode).timeline
+
+
+def test_a_muted_clip_shows_its_own_frames_for_its_own_length(clips: Project) -> None:
+    timeline = timeline_of(clips)
+    shot = next(s for s in timeline.shots if s.visual.kind == "clip")
+    assert shot.still_from - shot.first_frame == round(1.5 * FPS)
+    video = clips.root / "output" / "tiny-draft" / "tiny.mp4"
+    ours = _frame_at(video, shot.first_frame + shot.fade_frames + 5)
+    h, w = ours.shape[:2]
+    source = _frame_of(shot.visual.file, 1.0 + (shot.fade_frames + 5) / FPS, (w, h))
+    away = slice(h // 8, h * 3 // 4)  # from the credit and the subtitle
+    assert _psnr(ours[away], source[away]) > 24
+
+
+def test_a_speaking_clip_is_heard_after_the_narration(clips: Project) -> None:
+    timeline = timeline_of(clips)
+    (sound,) = timeline.clip_sound
+    section = timeline.sections[1]
+    assert sound.start / 48_000 >= section.speech_end + 0.5 - 1 / FPS
+    assert section.end_frame / FPS >= sound.start / 48_000 + 2.0
+    said = [w.text for w in timeline.words if w.start >= sound.start / 48_000]
+    assert said == ["Hello,", "little", "one."]
+    srt = (clips.root / "output/tiny-draft/tiny.srt").read_text()
+    assert "Hello, little one." in srt
+    audio = _audio(clips.root / "output/tiny-draft/tiny.mp4")
+    film_part = audio[sound.start + 4800 : sound.start + 96_000]
+    assert np.sqrt(np.mean(film_part**2)) > 0.01, "the film's sound is in the mix"
+
+
+def test_a_swapped_range_re_encodes_only_that_clips_shot(clips: Project) -> None:
+    data = clips.read()
+    data["sections"][0]["visuals"][1]["from"] = 1.5
+    data["sections"][0]["visuals"][1]["to"] = 3.0
+    clips.write(data)
+    said = built(clips)
+    rendered = {line.split(":")[0] for line in said.splitlines() if "rendered " in line}
+    assert rendered == {"one.1 > one.2", "one.2", "one.2 > one.3"}, said
+
+
+def test_the_export_carries_the_clip(clips: Project) -> None:
+    done = essay(clips.root, "export", str(clips.episode))
+    assert done.returncode == 0, done.stderr
+    made = otio.adapters.read_from_file(str(clips.root / "output/tiny-timeline/tiny.otio"))
+    pictures = next(t for t in made.tracks if t.name == "Pictures")
+    found = [c for c in pictures.find_clips() if c.metadata["essay"]["kind"] == "clip"]
+    assert len(found) == 2
+    start = found[0].source_range.start_time
+    assert start.rescaled_to(FPS).value == pytest.approx(found[0].metadata["essay"]["from"] * FPS)
+    assert found[0].media_reference.target_url.endswith("bunny.mp4")
+    assert found[1].metadata["essay"]["sound"] == "on"
+
+
+def test_picture_and_sound_stay_together_through_a_variable_rate_and_a_rotation(
+    tmp_path: Path, clip_media: ClipMedia
+) -> None:
+    sources = [clip_media.sync_source("25", "vfr_23976"), clip_media.sync_source("25", "rotated")]
+    apart = _sync_offsets(tmp_path, sources)
+    assert max(abs(x) for x in apart) <= 1 / FPS, apart
+
+
+@pytest.mark.slow
+def test_picture_and_sound_stay_within_a_frame_whatever_the_source(
+    tmp_path: Path, clip_media: ClipMedia
+) -> None:
+    """Every hard case and rate, each speaking at the end of a section of its own: every
+    flash in the delivered video lies within a frame of its beep."""
+    sources = [clip_media.sync_source("25", v) for v in VARIANTS]
+    sources += [clip_media.at_rate(r) for r in RATES]
+    apart = _sync_offsets(tmp_path, sources)
+    worst = max(apart, key=abs) * 1000
+    print(f"sound minus picture over {len(apart)} flashes: worst {worst:+.1f} ms")
+    assert max(abs(x) for x in apart) <= 1 / FPS, apart
+
+
+def _sync_offsets(tmp_path: Path, sources: list[Path]) -> list[float]:
+    """Sound minus picture at each flash of the delivered video, the sources each speaking
+    at the end of a section of its own."""
+    project = make_project(tmp_path / "proj")
+    data = project.read()
+    still = "assets/t/dark.png"  # no flash of its own
+    Image.new("RGB", (320, 180), (20, 20, 20)).save(project.root / still)
+    data["sections"] = [
+        {"id": f"s{k}", "title": f"Source {k}", "narration": {"audio": _take(project, k),
+                                                              "text": SAID[0]},
+         "visuals": [{"still": still}, {"clip": film(project, src, f"sync{k}{src.suffix}"),
+                                        "sound": "on", "transition": "cut"}]}
+        for k, src in enumerate(sources)
+    ]  # fmt: skip
+    project.write(data)
+    built(project)
+    video = project.root / "output" / "tiny-draft" / "tiny.mp4"
+    seen, heard = flashes(video), beeps(video)
+    assert len(seen) == len(heard) == 4 * len(sources), (seen, heard)
+    return offsets(video)
+
+
+def test_a_kind_of_your_own_renders_through_the_cache(project: Project) -> None:
+    kinds = project.root / "assets" / "kinds"
+    kinds.mkdir(parents=True)
+    module = kinds / "rings.py"
+    module.write_text(RINGS)
+    series = project.root / "essays" / "series.yaml"
+    settings = yaml.safe_load(series.read_text())
+    series.write_text(yaml.safe_dump({**settings, "kinds": {"rings": "assets/kinds/rings.py"}}))
+    data = project.read()
+    data["sections"][1]["visuals"].insert(1, {"kind": "rings", "fields": {"colour": "33aaff"},
+                                              "seconds": 1.0})  # fmt: skip
+    project.write(data)
+    built(project)
+    shot = next(s for s in timeline_of(project).shots if s.visual.kind == "kind")
+    frame = _frame_at(project.root / "output/tiny-draft/tiny.mp4", shot.still_from - 3)
+    blue = frame[..., 2].astype(int) - frame[..., 0]
+    assert (blue > 100).mean() > 0.3, "the rings are drawn, in the colour the shot asked for"
+    again = built(project)
+    assert "unchanged, reused" in again and "rendered " not in again, again
+    module.write_text(RINGS.replace("t * 8", "t * 4"))
+    rendered = {line.split(":")[0] for line in built(project).splitlines() if "rendered " in line}
+    assert rendered == {"two.1 > two.2", "two.2", "two.2 > two.3"}
+
+
+def _take(project: Project, k: int) -> str:
+    """A take of its own for section k (two sections may not share a file without starts)."""
+    path = write_wav(project.root / f"assets/t/short{k}.wav", spoken(SAID[0]))
+    return str(path.relative_to(project.root))
+
+
+RINGS = '''
+import numpy as np
+from moviepy import VideoClip
+
+
+def clip(fields, duration, size, fps):
+    w, h = size
+    colour = np.array([int(fields["colour"][i:i + 2], 16) for i in (0, 2, 4)])
+    y, x = np.mgrid[0:h, 0:w]
+    r = np.hypot(x - w / 2, y - h / 2)
+    return VideoClip(
+        lambda t: ((np.sin(r / 6 - t * 8) > 0)[..., None] * colour).astype("uint8"),
+        duration=duration,
+    )
+'''
+
+
+def _frame_of(path: Path, at: float, size: tuple[int, int]) -> np.ndarray:
+    """The source's frame showing at `at` seconds, as RGB of `size`."""
+    import av
+
+    with av.open(str(path)) as f:
+        for frame in f.decode(video=0):
+            if frame.time >= at - 0.02:
+                return frame.to_ndarray(format="rgb24", width=size[0], height=size[1])
+    raise AssertionError(f"no frame at {at}")
+
+
+def _frame_at(path: Path, index: int) -> np.ndarray:
+    import av
+
+    with av.open(str(path)) as f:
+        for k, frame in enumerate(f.decode(video=0)):
+            if k == index:
+                return frame.to_ndarray(format="rgb24")
+    raise AssertionError(f"no frame {index}")
+
+
+def _psnr(a: np.ndarray, b: np.ndarray) -> float:
+    err = np.mean((a.astype(float) - b.astype(float)) ** 2)
+    return 10 * np.log10(255**2 / max(err, 1e-9))
+
+
+def _audio(path: Path) -> np.ndarray:
+    import av
+
+    with av.open(str(path)) as f:
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=48_000)
+        chunks = [
+            r.to_ndarray().reshape(-1)
+            for frame in f.decode(audio=0)
+            for r in resampler.resample(frame)
+        ]
+    return np.concatenate(chunks)
+

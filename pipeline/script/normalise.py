@@ -146,6 +146,12 @@ class Normaliser:
             key = (*here, "visuals", j)
             transition = self.transition(doc, shot.transition)
             visuals.append(kind_named(shot).make(shot, key, transition, making))
+        for j in range(1, len(visuals) - 1):
+            if visuals[j].sound is not None:
+                self.report((*here, "visuals", j, "sound"), (
+                    "a clip that speaks opens its section or closes it, and the narration "
+                    "waits; make it the section's first or last shot, or use `sound: off`"
+                ))  # fmt: skip
         return m.Section(sec.id, title, narration, tuple(visuals), self.origin(here))
 
     def narration(self, doc: s.EpisodeDoc, i: int, context) -> m.Narration:

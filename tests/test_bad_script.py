@@ -373,7 +373,7 @@ class Bound:
 def _settings_bounds(model: type[BaseModel], path: tuple = ()) -> Iterator[Bound]:
     """Every bound pydantic enforces on a settings key, down the models of SeriesDoc."""
     for name, field in model.model_fields.items():
-        here = (*path, name)
+        here = (*path, field.alias or name)
         for meta in field.metadata:
             for kind in ("ge", "gt", "le", "max_length"):
                 if getattr(meta, kind, None) is not None:

@@ -5,7 +5,6 @@ kind renders through the cache."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -116,6 +115,12 @@ def test_the_export_carries_the_clip(clips: Project) -> None:
     assert start.rescaled_to(FPS).value == pytest.approx(found[0].metadata["essay"]["from"] * FPS)
     assert found[0].media_reference.target_url.endswith("bunny.mp4")
     assert found[1].metadata["essay"]["sound"] == "on"
+    (sound,) = next(t for t in made.tracks if t.name == "Clips").find_clips()
+    assert sound.media_reference.target_url == found[1].media_reference.target_url
+    assert sound.range_in_parent().start_time.to_seconds() == pytest.approx(
+        found[1].range_in_parent().start_time.to_seconds(), abs=1 / FPS
+    )
+    assert sound.source_range.start_time.to_seconds() == pytest.approx(2.0)
 
 
 def test_picture_and_sound_stay_together_through_a_variable_rate_and_a_rotation(

@@ -27,7 +27,7 @@ from pipeline.audio.music import LOOP_CROSSFADE, MusicTrack
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.kinds import kind_of
 from pipeline.script.model import Essay
-from pipeline.timing.spans import MusicSpan, NarrationClip, ShotSpan
+from pipeline.timing.spans import MusicSpan, NarrationClip, ShotSpan, SoundClip
 from pipeline.timing.timeline import Timeline
 from pipeline.visuals.cards import rasterise
 
@@ -57,6 +57,8 @@ def otio_timeline(
     if overlays:  # the captions and credits drawn over stills, transparent around them
         made.tracks.append(_video("Overlays", shots, fps, lambda s: _overlay(s, overlays)))
     made.tracks.append(_narration(timeline.narration, essay))
+    if timeline.clip_sound:  # the films that speak: their sound, where their picture is
+        made.tracks.append(_clip_sound(timeline.clip_sound))
     ducking = essay.settings.ducking.model_dump(mode="json")  # the mix's, which .otio lacks
     for k, spans in enumerate(_lanes(timeline.music)):
         name = f"Music {k + 1}" if k else "Music"
@@ -168,6 +170,22 @@ def _narration(clips: Sequence[NarrationClip], essay: Essay) -> otio.schema.Trac
             metadata={KEY: {"section": section.id, "fade_ms": clip.fade_ms}},
         ))  # fmt: skip
         at = clip.end
+    return track
+
+
+def _clip_sound(clips: Sequence[SoundClip]) -> otio.schema.Track:
+    """The clip bus: each speaking clip's sound, its source range in seconds of its file."""
+    track = otio.schema.Track("Clips", kind=otio.schema.TrackKind.Audio)
+    at = 0
+    for clip in clips:
+        _gap_to(track, at, clip.start)
+        track.append(otio.schema.Clip(
+            name=f"{clip.shot} sound", media_reference=_reference(clip.source),
+            source_range=TR(RT(round(clip.source_in * SAMPLE_RATE), SAMPLE_RATE),
+                            RT(clip.length, SAMPLE_RATE)),
+            metadata={KEY: {"shot": clip.shot, "level": clip.level}},
+        ))  # fmt: skip
+        at = clip.start + clip.length
     return track
 
 

@@ -252,3 +252,45 @@ def _audio(path: Path) -> np.ndarray:
         ]
     return np.concatenate(chunks)
 
+
+
+def test_the_narration_waits_for_a_clip_after_a_sentence(
+    project: Project, clip_media: ClipMedia
+) -> None:
+    """`after:` names words of a sentence: the narration stops at its end, the film speaks
+    a breath later, and the narration goes on a breath after the film; no cue spans it."""
+    bunny = film(project, clip_media.bunny(), "bunny.mp4")
+    data = project.read()
+    data["sections"][0]["visuals"].insert(1, {
+        "clip": bunny, "from": 1, "to": 2.5, "sound": "on", "after": "the first section",
+        "says": "Hm.",
+    })  # fmt: skip
+    project.write(data)
+    timeline = timeline_of(project)
+    (sound,) = timeline.clip_sound
+    starts, ends = sound.start / 48_000, (sound.start + sound.length) / 48_000
+    takes = [c for c in timeline.narration if c.section == 0]
+    assert len(takes) == 2, "the take is split where it waits"
+    assert takes[0].end / 48_000 <= starts - 0.4 and takes[1].start / 48_000 >= ends + 0.4
+    said = [w.text for w in timeline.words]
+    assert said[said.index("section.") + 1] == "Hm.", said
+    for cue in (c for c in timeline.cues if c.text != "Hm."):  # the narration's
+        assert cue.end <= starts or cue.start >= ends, cue
+    shot = next(s for s in timeline.shots if s.visual.kind == "clip")
+    assert shot.first_frame * 48_000 // FPS == sound.start
+    section = timeline.sections[0]
+    assert section.speech_end - section.speech_start > 2.5  # the take, and the wait
+
+
+def test_after_must_name_words_the_narration_has(project: Project, clip_media) -> None:
+    bunny = film(project, clip_media.bunny(), "bunny.mp4")
+    data = project.read()
+    data["sections"][0]["visuals"].insert(1, {"clip": bunny, "to": 1, "sound": "on",
+                                              "after": "words it lacks"})  # fmt: skip
+    data["sections"][1]["visuals"].insert(1, {"clip": bunny, "to": 1, "sound": "on"})
+    project.write(data)
+    done = essay(project.root, "check", str(project.episode))
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert any("visuals[1].after: the narration has no 'words it lacks'" in x for x in lines)
+    assert any("visuals[1].sound: a clip that speaks in the middle" in x for x in lines)

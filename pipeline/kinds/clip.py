@@ -59,7 +59,13 @@ class ClipShot(Model):
     sound: Literal["off", "on"] = Field(
         "off",
         description="`off`: under the narration; `on`: the film speaks and the narration waits "
-        "(a speaking clip is its section's first shot, before the narration, or its last).",
+        "(before it as the section's first shot, after it as its last, or at `after`).",
+    )
+    after: str | None = Field(
+        None,
+        max_length=500,
+        description="Words of the sentence after which a speaking clip plays: the narration "
+        "stops there and goes on after it.",
     )
     level: float = Field(0.0, ge=-30, le=12, description="Its sound against the narration's, dB.")
     credit: str | None = Field(None, description="Where the clip comes from, shown small.")
@@ -122,6 +128,7 @@ class ClipKind:
             says = making.text(shot.says, (*key, "says"), lines=True) if shot.says else None
             sound = OwnSound(
                 file or Path(shot.clip), shot.from_, end, shot.level, says, making.origin(key),
+                shot.after,
             )  # fmt: skip
         return Clip(
             file or Path(shot.clip), shot.from_, min(end, probe.duration), shot.fit, probe,

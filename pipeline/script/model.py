@@ -65,7 +65,8 @@ class Transition:
 @dataclass(frozen=True)
 class OwnSound:
     """A shot's own sound (a film clip that speaks): which seconds of which file, at what
-    level. The narration pauses for it: it opens its section or closes it."""
+    level. The narration waits for it: it opens its section, closes it, or plays after a
+    sentence of it."""
 
     file: Path
     start: float  # seconds into the file
@@ -73,6 +74,8 @@ class OwnSound:
     level: float  # dB, added to the file's own level
     says: str | None  # what is said in it, as written: captioned like narration
     origin: Origin
+    after: str | None = None  # words of the sentence after which it plays; None: it opens
+    # its section (as its first shot) or closes it (as its last)
 
 
 class Visual(Protocol):

@@ -22,6 +22,7 @@ from pipeline.script.templates import (
     TemplateProblem,
     render_text,
 )
+from pipeline.script.words import sentence_end
 
 
 def context_of(doc: s.EpisodeDoc) -> dict[str, Any]:
@@ -146,13 +147,31 @@ class Normaliser:
             key = (*here, "visuals", j)
             transition = self.transition(doc, shot.transition)
             visuals.append(kind_named(shot).make(shot, key, transition, making))
-        for j in range(1, len(visuals) - 1):
-            if visuals[j].sound is not None:
-                self.report((*here, "visuals", j, "sound"), (
-                    "a clip that speaks opens its section or closes it, and the narration "
-                    "waits; make it the section's first or last shot, or use `sound: off`"
-                ))  # fmt: skip
+        self.check_speaking(here, visuals, narration.text)
         return m.Section(sec.id, title, narration, tuple(visuals), self.origin(here))
+
+    def check_speaking(self, here: KeyPath, visuals: list, text: str) -> None:
+        """A clip that speaks opens its section, closes it, or plays after a sentence of
+        its narration that is there, with a shot before it."""
+        for j, visual in enumerate(visuals):
+            sound, key = visual.sound, (*here, "visuals", j)
+            if sound is None:
+                continue
+            if sound.after is None and 0 < j < len(visuals) - 1:
+                self.report((*key, "sound"), (
+                    "a clip that speaks in the middle of its section needs `after:`, words of "
+                    "the sentence it follows; or make it the first or last shot"
+                ))  # fmt: skip
+            elif sound.after is not None and j == 0:
+                self.report((*key, "after"), (
+                    "a clip that plays after a sentence needs a shot before it, shown while "
+                    "that sentence is said; add one, or leave out `after` to open the section"
+                ))  # fmt: skip
+            elif sound.after is not None and sentence_end(text.split(), sound.after) is None:
+                self.report((*key, "after"), (
+                    f"the narration has no '{sound.after}'; give words of the sentence the "
+                    "clip follows, as the text writes them"
+                ))  # fmt: skip
 
     def narration(self, doc: s.EpisodeDoc, i: int, context) -> m.Narration:
         """The section's take: its own file, or its stretch of the episode's single take."""

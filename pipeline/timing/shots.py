@@ -17,10 +17,15 @@ BREATH = 0.5  # seconds between the narration and a clip that speaks
 
 
 def speaking(section: Section) -> tuple[Visual | None, Visual | None]:
-    """The clip that opens the section and the one that closes it, if they speak."""
+    """The clip that opens the section and the one that closes it, if they speak (and are
+    not placed `after` a sentence)."""
     visuals = section.visuals
-    opening = visuals[0] if visuals[0].sound else None
-    closing = visuals[-1] if len(visuals) > 1 and visuals[-1].sound else None
+
+    def speaks(v: Visual) -> bool:
+        return v.sound is not None and v.sound.after is None
+
+    opening = visuals[0] if speaks(visuals[0]) else None
+    closing = visuals[-1] if len(visuals) > 1 and speaks(visuals[-1]) else None
     return opening, closing
 
 
@@ -42,13 +47,21 @@ def around_speech(section: Section) -> tuple[float, float]:
     return before, after
 
 
-def speaking_at(section: Section, span: SectionSpan, fps: int) -> list[tuple[Visual, int]]:
-    """The clips that speak in the section and the frame each starts at."""
+def speaking_at(section: Section, span: SectionSpan, fps: int) -> list[tuple[int, int, int]]:
+    """The clips that speak in the section: index among its visuals, first frame, end frame
+    (an opening clip for its own length; one after a sentence too; a closing one plays on
+    to the section's end)."""
     opening, closing = speaking(section)
-    found = [(opening, span.first_frame)] if opening else []
-    if closing:  # a breath after the narration
-        found.append((closing, math.ceil((span.speech_end + BREATH) * fps - 1e-6)))
-    return found
+    found = []
+    if opening is not None:
+        found.append((0, span.first_frame, span.first_frame + own_frames(opening, fps)))
+    for when, _, j in span.waits:
+        first = math.ceil((span.at(when) + BREATH) * fps - 1e-6)
+        found.append((j, first, first + own_frames(section.visuals[j], fps)))
+    if closing is not None:
+        first = math.ceil((span.speech_end + BREATH) * fps - 1e-6)
+        found.append((len(section.visuals) - 1, first, span.end_frame))
+    return sorted(found)
 
 
 def place_shots(
@@ -73,24 +86,46 @@ def place_shots(
 
 
 def _tiled(section: Section, span: SectionSpan, fps: int) -> list[tuple[Visual, int, int]]:
-    """Each shot's [first, end) frames: together, the section's frames in order."""
-    lengths = [own_frames(v, fps) for v in section.visuals]
-    _, closing = speaking(section)
-    if closing is not None:  # it plays on through the pause after it
-        lengths[-1] = max(1, span.end_frame - speaking_at(section, span, fps)[-1][1])
-    frames = span.end_frame - span.first_frame
-    free = frames - sum(n for n in lengths if n is not None)
-    total = sum(v.weight for v, n in zip(section.visuals, lengths, strict=True) if n is None)
-    placed, start, acc = [], span.first_frame, 0.0
-    for v, own in zip(section.visuals, lengths, strict=True):
+    """Each shot's [first, end) frames: together, the section's frames in order. A clip that
+    speaks is where its sound is; the shots between two such share the frames between them
+    (a clip under the narration for its own length, the others by weight)."""
+    visuals = section.visuals
+    fixed = {j: (first, end) for j, first, end in speaking_at(section, span, fps)}
+    placed: list[tuple[Visual, int, int]] = []
+    run: list[int] = []
+    at = span.first_frame
+    for j in [*range(len(visuals)), None]:
+        if j is not None and j not in fixed:
+            run.append(j)
+            continue
+        first, end = fixed[j] if j is not None else (span.end_frame, span.end_frame)
+        if run:
+            placed += _shared([visuals[k] for k in run], at, max(first, at + len(run)), fps)
+        elif placed and first > at:  # nothing between: the clip before plays on
+            placed[-1] = (placed[-1][0], placed[-1][1], first)
+        if j is not None:
+            first = placed[-1][2] if placed else span.first_frame
+            placed.append((visuals[j], first, max(end, first + 1)))
+            at, run = placed[-1][2], []
+    v, first, _ = placed[-1]
+    placed[-1] = (v, first, span.end_frame)  # what rounding left over goes to the last
+    return placed
+
+
+def _shared(visuals: Sequence[Visual], first: int, end: int, fps: int) -> list:
+    """Shots in [first, end): each with a length of its own takes it, the rest share what
+    is left by weight (cumulative rounding, so nothing drifts)."""
+    lengths = [own_frames(v, fps) for v in visuals]
+    free = end - first - sum(n for n in lengths if n is not None)
+    total = sum(v.weight for v, n in zip(visuals, lengths, strict=True) if n is None) or 1.0
+    placed, at, acc = [], first, 0.0
+    for v, own in zip(visuals, lengths, strict=True):
         if own is None:
+            shares = round(free * (acc + v.weight) / total) - round(free * acc / total)
             acc += v.weight
-            end = start + max(1, round(free * acc / total) - round(free * (acc - v.weight) / total))
-        else:
-            end = start + own
-        placed.append((v, start, min(end, span.end_frame)))
-        start = end
-    if placed:  # what rounding left over goes to the last shot
-        v, first, _ = placed[-1]
-        placed[-1] = (v, first, span.end_frame)
+            own = max(1, shares)
+        placed.append((v, at, at + own))
+        at += own
+    v, a, _ = placed[-1]
+    placed[-1] = (v, a, max(end, a + 1))
     return placed

@@ -3,6 +3,7 @@ and the music, in samples. The mix places nothing itself: it reads these."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,13 +44,18 @@ def narration_clips(
     spans: Sequence[SectionSpan], takes: Sequence[Cut], fade: float
 ) -> tuple[NarrationClip, ...]:
     """Each take's pieces, one after another from where its section's speech starts,
-    JOIN_SAMPLES apart (the room tone fills the gap)."""
+    JOIN_SAMPLES apart (the room tone fills the gap), and apart where the narration waits
+    for a clip that speaks."""
     clips = []
     for span, take in zip(spans, takes, strict=True):
-        at = round(span.speech_start * SAMPLE_RATE)
+        kept = 0  # samples into the take's kept clock
+        cuts = [round(when * SAMPLE_RATE) for when, _, _ in span.waits]
         for a, b in take.pieces:
-            clips.append(NarrationClip(span.index, take.source, a, b, at, round(fade * 1000)))
-            at += b - a + JOIN_SAMPLES
+            inside = [c - kept + a for c in cuts if kept < c < kept + b - a]
+            for x, y in itertools.pairwise([a, *inside, b]):
+                at = round(span.at((kept + x - a) / SAMPLE_RATE, x != a) * SAMPLE_RATE)
+                clips.append(NarrationClip(span.index, take.source, x, y, at, round(fade * 1000)))
+            kept += b - a + JOIN_SAMPLES
     return tuple(clips)
 
 
@@ -97,9 +103,11 @@ def speech_spans(
     for span, take in zip(spans, takes, strict=True):
         if take.speech is None:
             continue
-        at = round(span.speech_start / envelope.HOP)
-        n = min(len(take.speech), len(mask) - at)
-        mask[at : at + n] |= take.speech[:n]
+        cuts = [round(when / envelope.HOP) for when, _, _ in span.waits]
+        for a, b in itertools.pairwise([0, *cuts, len(take.speech)]):
+            at = round(span.at(a * envelope.HOP, a > 0) / envelope.HOP)
+            n = max(0, min(b - a, len(mask) - at))
+            mask[at : at + n] |= take.speech[a : a + n]
     return tuple(envelope.runs(mask))
 
 

@@ -20,6 +20,15 @@ class SectionSpan:
     end_frame: int  # exclusive
     speech_start: float  # seconds: where its narration take begins
     speech_end: float
+    # where the narration waits for a clip that speaks: seconds into the take, seconds
+    # waited (a breath, the clip, a breath), and the clip's index in the section's visuals
+    waits: tuple[tuple[float, float, int], ...] = ()
+
+    def at(self, t: float, resumed: bool = False) -> float:
+        """Seconds into the take (its kept clock) as seconds on the episode clock; `resumed`:
+        where it waits at t, after the wait."""
+        waited = (g for when, g, _ in self.waits if when < t or (resumed and when == t))
+        return self.speech_start + t + sum(waited)
 
 
 @dataclass(frozen=True)

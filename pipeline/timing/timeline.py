@@ -18,9 +18,16 @@ import numpy as np
 from pipeline.base.errors import Problem
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Essay, Section, Visual
+from pipeline.script.words import sentence_end
 from pipeline.timing.align import Aligned, align
 from pipeline.timing.cues import Cue, WordTimes, make_cues, problems_with, proportional, settle
-from pipeline.timing.shots import around_speech, least_frames, place_shots, speaking_at
+from pipeline.timing.shots import (
+    BREATH,
+    around_speech,
+    least_frames,
+    place_shots,
+    speaking_at,
+)
 from pipeline.timing.sound import (
     Cut,
     clip_sounds,
@@ -39,7 +46,7 @@ from pipeline.timing.spans import (
     SoundClip,
     SpokenWord,
 )
-from pipeline.timing.text import tokenize
+from pipeline.timing.text import Token, tokenize
 
 __all__ = ["Chapter", "SectionSpan", "ShotSpan", "Spoken", "Timeline", "build_timeline"]
 
@@ -144,15 +151,19 @@ def _place_sections(
         lead = timing.lead_in if i == 0 else 0.0
         after = timing.tail if i == last else timing.pause
         take = takes[section.id]
+        tokens, aligned = _aligned(section, take, essay)
+        waits = _waits(section, tokens, aligned, take.duration)
+        waited = sum(g for _, g, _ in waits)
         before, beyond = around_speech(section)  # a clip that speaks, opening or closing it
-        frames = math.ceil((lead + before + take.duration + beyond + after) * fps - 1e-6)
+        spoken = take.duration + waited
+        frames = math.ceil((lead + before + spoken + beyond + after) * fps - 1e-6)
         frames = max(frames, least_frames(section, fps))
         start = frame / fps + lead + before
         span = SectionSpan(
-            i, section.id, section.title, frame, frame + frames, start, start + take.duration
+            i, section.id, section.title, frame, frame + frames, start, start + spoken, waits
         )
         spans.append(span)
-        said, made, doubts = _section_cues(section, take, span, essay)
+        said, made, doubts = _section_cues(section, tokens, aligned, span, essay)
         said, made = _with_clips(section, span, essay, said, made)
         # a cue stays in its own section, so a section's frames depend on its text alone
         cues += [replace(c, start=max(c.start, frame / fps), section=i) for c in made]
@@ -162,24 +173,50 @@ def _place_sections(
     return spans, cues, words, warnings
 
 
+def _aligned(section: Section, take: Spoken, essay: Essay) -> tuple[list[Token], Aligned]:
+    """The section's words, and where in its take (its kept clock) each is said: heard,
+    else by its pauses, else spread by length when the take has no levels."""
+    tokens = tokenize(section.narration.text, essay.settings.subtitles.max_line_chars)
+    if take.levels is None:
+        return tokens, Aligned(*_times(proportional(tokens, 0.0, take.duration)), ())
+    return tokens, take.aligned or align(tokens, take.levels)
+
+
+def _waits(
+    section: Section, tokens: Sequence[Token], aligned: Aligned, duration: float
+) -> tuple[tuple[float, float, int], ...]:
+    """Where the narration waits for each clip that speaks `after` a sentence: in the
+    middle of the pause after the sentence's last word; for how long."""
+    found = []
+    for j, visual in enumerate(section.visuals):
+        sound = visual.sound
+        if sound is None or sound.after is None:
+            continue
+        k = sentence_end([t.text for t in tokens], sound.after)
+        when = duration
+        if k is not None and aligned.said(k):
+            later = [aligned.starts[n] for n in range(k + 1, len(tokens)) if aligned.said(n)]
+            when = (aligned.ends[k] + later[0]) / 2 if later else aligned.ends[k]
+        found.append((when, 2 * BREATH + visual.seconds, j))
+    return tuple(sorted(found))
+
+
 def _section_cues(
-    section: Section, take: Spoken, span: SectionSpan, essay: Essay
+    section: Section, tokens: list[Token], aligned: Aligned, span: SectionSpan, essay: Essay
 ) -> tuple[list[SpokenWord], list[Cue], list[Problem]]:
-    """The words the take says, where it says them (by text length if it has no levels),
-    and the cues that show them: never a word it does not say, and none up while it says
-    what the script does not have."""
+    """The words the take says, where it says them, and the cues that show them: never a
+    word it does not say, none up while it says what the script does not have, and none
+    over a clip the narration waits for."""
     style = essay.settings.subtitles
     fps = essay.settings.video.fps
-    tokens = tokenize(section.narration.text, style.max_line_chars)
-    at = span.speech_start
-    if take.levels is None:
-        aligned = Aligned(*_times(proportional(tokens, 0.0, take.duration)), ())
-    else:
-        aligned = take.aligned or align(tokens, take.levels)
     said = [k for k in range(len(tokens)) if aligned.said(k)]
-    quiet = [(at + a, at + b) for a, b in aligned.unscripted]
-    times = WordTimes([at + aligned.starts[k] for k in said], [at + aligned.ends[k] for k in said])
+    quiet = [(span.at(a), span.at(b)) for a, b in aligned.unscripted]
+    times = WordTimes(
+        [span.at(aligned.starts[k]) for k in said], [span.at(aligned.ends[k]) for k in said]
+    )
     breaks = {n for n in range(1, len(said)) if said[n] != said[n - 1] + 1}
+    breaks |= {n for n in range(1, len(said)) for when, _, _ in span.waits
+               if aligned.ends[said[n - 1]] <= when < aligned.starts[said[n]]}  # fmt: skip
     breaks |= {n for n in range(1, len(said)) for a, _ in quiet
                if times.ends[n - 1] <= a < times.starts[n]}  # fmt: skip
     shown = [tokens[k] for k in said]
@@ -198,24 +235,21 @@ def _section_cues(
 def _with_clips(
     section: Section, span: SectionSpan, essay: Essay, said: list[SpokenWord], made: list[Cue]
 ) -> tuple[list[SpokenWord], list[Cue]]:
-    """The words of the clips that speak (their `says`), before the narration's or after,
-    spread over each clip by their length, and their cues."""
+    """The words of the clips that speak (their `says`) among the narration's, spread over
+    each clip by their length, and their cues."""
     style, fps = essay.settings.subtitles, essay.settings.video.fps
-    for visual, frame in speaking_at(section, span, fps):
-        if not visual.sound.says:
+    for j, first, _ in speaking_at(section, span, fps):
+        sound, seconds = section.visuals[j].sound, section.visuals[j].seconds
+        if not sound.says:
             continue
-        tokens = tokenize(visual.sound.says, style.max_line_chars)
-        start = frame / fps
-        times = proportional(tokens, start, start + visual.seconds)
-        words = [
+        tokens = tokenize(sound.says, style.max_line_chars)
+        times = proportional(tokens, first / fps, first / fps + seconds)
+        said = said + [
             SpokenWord(a, b, t.text, span.index, t.space)
             for t, a, b in zip(tokens, times.starts, times.ends, strict=True)
         ]
-        cues = make_cues(tokens, times, style, fps)
-        first = frame == span.first_frame
-        said = words + said if first else said + words
-        made = cues + made if first else made + cues
-    return said, made
+        made = made + make_cues(tokens, times, style, fps)
+    return sorted(said, key=lambda w: w.start), sorted(made, key=lambda c: c.start)
 
 
 def _times(times: WordTimes) -> tuple[tuple[float, ...], tuple[float, ...]]:

@@ -35,6 +35,9 @@ SECTIONS = {
     st.Defaults: "### `defaults`",
     st.Scratch: "### `scratch`",
     st.Site: "### `site`",
+    st.Feed: "### `feed`",
+    st.Publish: "### `publish`",
+    st.Newsletter: "### `newsletter`",
     s.Poster: "### `poster`",
 }
 SETTINGS = set(st.SeriesDoc.model_fields)

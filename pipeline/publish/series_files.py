@@ -43,6 +43,9 @@ def write_series(series: Series, catalogue: Catalogue, templates: SiteTemplates)
         facts = SeriesFacts(series.title, series.author, series.site, COVER)
         xml = feed_xml(facts, catalogue.episodes, catalogue.sizes())
         made.append(_put(output / FEED, lambda tmp: tmp.write_bytes(xml)))
+    elif not series.public_feed:  # made private: the last public feed goes too
+        with writing(output / FEED):
+            (output / FEED).unlink(missing_ok=True)
     page = templates.render(TEMPLATE, _context(series, catalogue, bool(cover)))
     made.append(_put(output / PAGE, lambda tmp: tmp.write_text(page, encoding="utf-8")))
     listing = manifest(catalogue, [p.name for p in made])

@@ -17,7 +17,6 @@ import yaml
 
 KEY, SECRET = "AKIDESSAYTEST0001", "essay-test-secret-key-0001"
 BUCKET = "bucket"
-SITE = "https://example.org/who-what/"
 
 
 def rclone() -> str | None:

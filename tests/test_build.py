@@ -44,10 +44,11 @@ def test_build_writes_the_files(built) -> None:
     assert result.folder == folder
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        "index.html", "tiny-cover.jpg", "tiny-thumbnail.jpg", "tiny.chapters.json",
-        "tiny.chapters.vtt", "tiny.description.txt", "tiny.episode.json", "tiny.jpg",
-        "tiny.loudness.json", "tiny.m4a", "tiny.mp3", "tiny.mp4", "tiny.srt",
-        "tiny.transcript.html", "tiny.transcript.json", "tiny.vtt",
+        "index.html", "tiny-cover.jpg", "tiny-email.jpg", "tiny-thumbnail.jpg",
+        "tiny.chapters.json", "tiny.chapters.vtt", "tiny.description.txt", "tiny.email.html",
+        "tiny.email.txt", "tiny.eml", "tiny.episode.json", "tiny.jpg", "tiny.loudness.json",
+        "tiny.m4a", "tiny.mp3", "tiny.mp4", "tiny.srt", "tiny.transcript.html",
+        "tiny.transcript.json", "tiny.vtt",
     ]  # fmt: skip
     assert sorted(p.name for p in result.files) == names
 

@@ -15,12 +15,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
-import yaml
 from click.testing import CliRunner
-from conftest import make_project, write_still
+from conftest import SITE, write_still
 from publishing import (
     BUCKET,
-    SITE,
     S3Server,
     credentials,
     essay_process,
@@ -52,26 +50,11 @@ def server(tmp_path_factory):
         os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """Two episodes built (tiny, and other: its copy, a week later) and the series' files."""
-    project = make_project(tmp_path_factory.mktemp("publish") / "proj")
-    series = project.root / "essays" / "series.yaml"
-    data = yaml.safe_load(series.read_text()) | {"site": {"url": SITE}}
-    series.write_text(yaml.safe_dump(data, sort_keys=False))
-    other = project.read() | {"episode": 2, "title": "Another tiny test", "date": "2026-12-03"}
-    (project.root / "essays" / "other.yaml").write_text(yaml.safe_dump(other, sort_keys=False))
-    for path in (project.episode, project.root / "essays" / "other.yaml"):
-        build(path, profile=MASTER)
-    publish_series(Project.open(project.root))
-    return project.root
-
-
 @pytest.fixture
-def root(built: Path, server: S3Server, tmp_path: Path, request) -> Path:
+def root(built_series: Path, server: S3Server, tmp_path: Path, request) -> Path:
     """A copy of the built series, publishing to a prefix of its own."""
     copy = tmp_path / "proj"
-    shutil.copytree(built, copy, symlinks=True)
+    shutil.copytree(built_series, copy, symlinks=True)
     set_publish(copy, to=f"s3://{BUCKET}/{request.node.name}", endpoint=server.endpoint)
     return copy
 

@@ -14,7 +14,9 @@ from pipeline.base.errors import Problem
 from pipeline.script.settings import (
     Audio,
     Ducking,
+    Feed,
     Move,
+    Newsletter,
     Pacing,
     Scratch,
     Site,
@@ -134,6 +136,8 @@ class Settings:
     site: Site | None = None  # where the series is published
     scratch: Scratch = field(default_factory=Scratch)  # the voice of sections without a take
     strict: bool = False  # a take's disagreements with its script are errors
+    feed: Feed = field(default_factory=Feed)  # whether the feed is public
+    newsletter: Newsletter = field(default_factory=Newsletter)  # the email edition's settings
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,16 @@ def test_chromium_shows_it_without_scrolling_or_fetching_elsewhere(
     if os.environ.get("ESSAY_SCREENSHOTS"):
         shutil.copy(shot, Path(os.environ["ESSAY_SCREENSHOTS"]) / shot.name)
     page.close()
+
+
+def test_a_series_template_that_fails_is_said_at_check(built_series: Path, tmp_path) -> None:
+    from test_publish import essay
+
+    root = tmp_path / "proj"
+    shutil.copytree(built_series, root, symlinks=True)
+    own = root / "assets" / "templates" / "site" / "email.html"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text("<p>{{ episode.title }}</p>\n<p>{{ episode.no_such.thing }}</p>\n")
+    said = essay(root, "check", "essays/tiny.yaml")
+    assert said.exit_code == 2, said.output
+    assert "assets/templates/site/email.html:2" in said.stderr and "Traceback" not in said.output

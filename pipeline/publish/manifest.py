@@ -29,6 +29,8 @@ _TYPES = {
     ".txt": "text/plain",
     ".xml": "application/rss+xml",
     ".json": "application/json",
+    ".png": "image/png",
+    ".eml": "message/rfc822",
 }
 
 

@@ -15,34 +15,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from pipeline.publish.manifest import MANIFEST, Listed
+from pipeline.publish.manifest import MANIFEST, Listed, type_of
 
 # The tiers, in the order they go
 MEDIA, TRANSCRIPTS, PAGES, FEEDS, MANIFESTS = range(5)
 TIER_NAMES = ("media and pictures", "transcripts", "pages", "feeds", "manifest")
 MAX_DELETES = 50  # without --force
 
-_TYPES = {
-    ".mp4": "video/mp4",
-    ".m4a": "audio/mp4",
-    ".mp3": "audio/mpeg",
-    ".jpg": "image/jpeg",
-    ".png": "image/png",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/rss+xml; charset=utf-8",
-    ".json": "application/json",
-    ".eml": "message/rfc822",
-}
+# What a browser or a podcast app is served, where it differs from the manifest's type:
+# the MP4 audio type a server sends (the feed keeps Apple's audio/x-m4a), text with its charset
+_SERVED = {"audio/x-m4a": "audio/mp4"}
+_TEXT = ("text/", "application/rss+xml", "application/x-subrip")
 
 
 def content_type(path: str) -> str:
     """The Content-Type a browser, a podcast app or a player expects of the file."""
-    if path.endswith(".chapters.json"):
-        return "application/json+chapters"
-    return _TYPES.get(PurePosixPath(path).suffix.lower(), "application/octet-stream")
+    kind = type_of(path)
+    kind = _SERVED.get(kind, kind)
+    return f"{kind}; charset=utf-8" if kind.startswith(_TEXT) else kind
 
 
 def tier(path: str) -> int:

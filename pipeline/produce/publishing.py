@@ -121,6 +121,12 @@ def _settings(project: Project):
             "no `publish:`, so nowhere to publish to; add `publish: {to: s3://bucket/prefix}` "
             "(and `endpoint:` for a store that is not AWS), or `publish: {to: ../folder}`"
         ))])  # fmt: skip
+    folder = (project.root / settings.to).resolve()
+    if not settings.to.startswith("s3://") and folder.is_relative_to(project.output.resolve()):
+        raise EssayError([Problem(project.series_file, None, None, "publish.to", (
+            f"{settings.to} is inside output/, which is what is published; name a folder "
+            "outside it, such as ../public"
+        ))])  # fmt: skip
     return settings
 
 

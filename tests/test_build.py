@@ -248,7 +248,7 @@ def test_cli_build_on_a_pipe_is_quiet_and_says_where_files_are(project: Project)
     )
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stderr + proc.stdout  # no terminal control codes in logs
-    assert "output/tiny/: 16 files; open output/tiny/index.html" in proc.stdout
+    assert "output/tiny/: 20 files; open output/tiny/index.html" in proc.stdout
     lines = re.findall(r"^(\S.*): rendered (\d+) frames in [\d.]+ s$", proc.stderr, re.M)
     names = [s.name for s in build(project.episode).segments]  # all reused now
     assert sorted(n for n, _ in lines) == sorted(names)  # a line per shot and crossfade

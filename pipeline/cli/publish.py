@@ -17,7 +17,7 @@ from pipeline.script.project import Project
 if TYPE_CHECKING:
     from pipeline.produce.publishing import Publishing, Watcher
 
-MAX_DELETES = 50  # publish/upload.py's, here for --help without importing it
+MAX_DELETES = 50  # files a publish deletes without --force
 AFTER_STOP = "what was sent stays, the remote is whole; run it again to send the rest"
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.base.cache import file_digest
 from pipeline.base.errors import EssayError, Problem, RenderError
 from pipeline.base.files import read_file
-from pipeline.publish.catalogue import read_catalogue
+from pipeline.publish.catalogue import Catalogue, read_catalogue
 from pipeline.publish.facts import SeriesFacts
 from pipeline.publish.manifest import (
     MANIFEST,
@@ -39,6 +39,7 @@ from pipeline.publish.subscribers import (
 )
 from pipeline.publish.upload import Caching, Plan, Upload, listing, manifest_upload, plan, tier
 from pipeline.script.project import Project, slug_problem
+from pipeline.script.settings import Publish as PublishSettings
 
 
 class Watcher:
@@ -68,7 +69,6 @@ class Publishing:
     manifest: Upload | None  # output/'s manifest, sent last of the files
     private_manifest: tuple[Upload, bytes] | None
     resumed: int = 0  # files a killed publish had sent already
-    sent: list[Upload] = field(default_factory=list)
 
     @property
     def uploads(self) -> list[Upload]:
@@ -114,7 +114,7 @@ def prepare(project: Project, subscribers: Subscribers | None, work: Path) -> Pu
     return doing
 
 
-def _settings(project: Project):
+def _settings(project: Project) -> PublishSettings:
     settings = project.series.publish
     if settings is None:
         raise EssayError([Problem(project.series_file, None, None, "publish", (
@@ -188,7 +188,7 @@ def _series_facts(project: Project) -> SeriesFacts:
     return SeriesFacts(settings.series, settings.author, settings.site, COVER)
 
 
-def _catalogue(project: Project):
+def _catalogue(project: Project) -> Catalogue:
     slugs = [p.stem for p in project.episodes if slug_problem(p.stem) is None]
     return read_catalogue(project.output, slugs)
 
@@ -230,7 +230,6 @@ def run(doing: Publishing, output: Path, work: Path, watcher: Watcher) -> None:
         source = (work if upload.private else output) / upload.path
         _check(source, upload)
         doing.store.put(upload, source, watcher.sent)
-        doing.sent.append(upload)
         watcher.uploaded(upload)
     for p in (doing.public, doing.private):
         if p and p.deletes:

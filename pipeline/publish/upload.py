@@ -20,7 +20,6 @@ from pipeline.publish.manifest import MANIFEST, Listed, type_of
 # The tiers, in the order they go
 MEDIA, TRANSCRIPTS, PAGES, FEEDS, MANIFESTS = range(5)
 TIER_NAMES = ("media and pictures", "transcripts", "pages", "feeds", "manifest")
-MAX_DELETES = 50  # without --force
 
 # What a browser or a podcast app is served, where it differs from the manifest's type:
 # the MP4 audio type a server sends (the feed keeps Apple's audio/x-m4a), text with its charset

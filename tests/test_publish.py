@@ -161,6 +161,7 @@ def test_a_still_swapped_sends_only_the_changed_files(root: Path, server: S3Serv
     assert any(p.endswith(".mp4") for p in changed) and len(changed) < len(after) / 2
     swapped = publish(root, server)
     assert set(swapped.files) == changed and swapped.files[-1] == MANIFEST
+    assert [tier(p) for p in swapped.files] == sorted(tier(p) for p in swapped.files)
     assert not swapped.deletions
     assert bucket_files(server, root) == after
 
@@ -273,6 +274,8 @@ def test_private_feeds_read_revoked_and_never_public(
     assert all(len(t) >= 22 and t.replace("-", "").replace("_", "").isalnum()
                for t in tokens.values())  # fmt: skip
     env = {SECRET_ENV: FEED_SECRET, "ESSAY_SUBSCRIBERS": str(subscribers)}
+    planned = essay(root, "publish", "--dry-run", env=env)
+    assert "private feeds: 3 to upload" in planned.stdout, planned.output
     said = essay(root, "publish", env=env)
     assert said.exit_code == 0, said.output
     there = bucket_files(server, root)
@@ -294,7 +297,8 @@ def test_private_feeds_read_revoked_and_never_public(
     public = [p for p in folder.rglob("*") if p.is_file() and "private" not in p.parts]
     public += [p for p in (root / "output").rglob("*") if p.is_file()]
     for t in tokens.values():
-        assert t not in said.output and not any(t.encode() in p.read_bytes() for p in public)
+        assert t not in said.output + planned.output
+        assert not any(t.encode() in p.read_bytes() for p in public)
     # bob removed: his feed goes at the next publish
     write_subscribers(subscribers, "ann", "cy")
     revoked = essay(root, "publish", env=env)

@@ -203,3 +203,33 @@ def make_project(root: Path) -> Project:
 def clip_media(tmp_path_factory: pytest.TempPathFactory) -> ClipMedia:
     """The test films of tests/clip_media.py, each made once for the whole run."""
     return ClipMedia(tmp_path_factory.mktemp("clip_media"))
+
+
+SITE = "https://example.org/who-what/"
+SUMMARY = "Who <script>alert(1)</script> & what: the ending, read again."
+
+
+@pytest.fixture(scope="session")
+def built_series(tmp_path_factory) -> Path:
+    """A series built once for the session (publish and newsletter tests): two episodes
+    (tiny, and other, its copy a week later), a site, a newsletter with a mailing service's
+    merge tag, and the series' files. Copy it before changing it."""
+    from pipeline.produce import build
+    from pipeline.produce.series import publish_series
+    from pipeline.publish.profiles import MASTER
+    from pipeline.script.project import Project as Opened
+
+    project = make_project(tmp_path_factory.mktemp("series") / "proj")
+    series = project.root / "essays" / "series.yaml"
+    data = yaml.safe_load(series.read_text()) | {
+        "site": {"url": SITE},
+        "newsletter": {"unsubscribe": "{{unsubscribe_url}}"},
+    }
+    series.write_text(yaml.safe_dump(data, sort_keys=False))
+    project.write(project.read() | {"summary": SUMMARY})
+    other = project.read() | {"episode": 2, "title": "Another tiny test", "date": "2026-12-03"}
+    (project.root / "essays" / "other.yaml").write_text(yaml.safe_dump(other, sort_keys=False))
+    for path in (project.episode, project.root / "essays" / "other.yaml"):
+        build(path, profile=MASTER)
+    publish_series(Opened.open(project.root))
+    return project.root

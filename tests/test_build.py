@@ -44,10 +44,11 @@ def test_build_writes_the_files(built) -> None:
     assert result.folder == folder
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        "index.html", "tiny-cover.jpg", "tiny-thumbnail.jpg", "tiny.chapters.json",
-        "tiny.chapters.vtt", "tiny.description.txt", "tiny.episode.json", "tiny.jpg",
-        "tiny.loudness.json", "tiny.m4a", "tiny.mp3", "tiny.mp4", "tiny.srt",
-        "tiny.transcript.html", "tiny.transcript.json", "tiny.vtt",
+        "index.html", "tiny-cover.jpg", "tiny-email.jpg", "tiny-thumbnail.jpg",
+        "tiny.chapters.json", "tiny.chapters.vtt", "tiny.description.txt", "tiny.email.html",
+        "tiny.email.txt", "tiny.eml", "tiny.episode.json", "tiny.jpg", "tiny.loudness.json",
+        "tiny.m4a", "tiny.mp3", "tiny.mp4", "tiny.srt", "tiny.transcript.html",
+        "tiny.transcript.json", "tiny.vtt",
     ]  # fmt: skip
     assert sorted(p.name for p in result.files) == names
 
@@ -247,7 +248,7 @@ def test_cli_build_on_a_pipe_is_quiet_and_says_where_files_are(project: Project)
     )
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stderr + proc.stdout  # no terminal control codes in logs
-    assert "output/tiny/: 16 files; open output/tiny/index.html" in proc.stdout
+    assert "output/tiny/: 20 files; open output/tiny/index.html" in proc.stdout
     lines = re.findall(r"^(\S.*): rendered (\d+) frames in [\d.]+ s$", proc.stderr, re.M)
     names = [s.name for s in build(project.episode).segments]  # all reused now
     assert sorted(n for n, _ in lines) == sorted(names)  # a line per shot and crossfade

@@ -34,6 +34,9 @@ SECTIONS = {
     st.Defaults: "### `defaults`",
     st.Scratch: "### `scratch`",
     st.Site: "### `site`",
+    st.Feed: "### `feed`",
+    st.Publish: "### `publish`",
+    st.Newsletter: "### `newsletter`",
     s.Poster: "### `poster`",
 }
 SECTIONS |= {kind.model: kind.heading for kind in shot_kinds().values()}  # a kind's own part

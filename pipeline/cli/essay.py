@@ -11,6 +11,8 @@ from pipeline.cli.check import check_command
 from pipeline.cli.export import export_command
 from pipeline.cli.new import new_command
 from pipeline.cli.prune import prune_command
+from pipeline.cli.publish import publish_command
+from pipeline.cli.subscribers import subscribers_command
 from pipeline.cli.verify import verify_command
 from pipeline.cli.watch import watch_command
 
@@ -67,3 +69,5 @@ main.add_command(prune_command)
 main.add_command(verify_command)
 main.add_command(export_command)
 main.add_command(watch_command)
+main.add_command(publish_command)
+main.add_command(subscribers_command)

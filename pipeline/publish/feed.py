@@ -49,6 +49,15 @@ class _Tag:
             child.write(elem)
 
 
+# A subscriber's feed: out of Apple's and Podcasting 2.0's directories, and no host may
+# import it (the Podcasting 2.0 spelling is lower case, Apple's "Yes")
+_PRIVATE = (
+    _Tag(f"{{{ITUNES}}}block", text="Yes"),
+    _Tag(f"{{{PODCAST}}}block", text="yes"),
+    _Tag(f"{{{PODCAST}}}locked", text="yes"),
+)
+
+
 class _Podcasting(BaseEntryExtension):
     """What feedgen has no method for: Podcasting 2.0's tags, and itunes:explicit spelt
     true/false as Apple now asks (feedgen only writes yes/no/clean). Feed and entry alike."""
@@ -71,15 +80,20 @@ class _Podcasting(BaseEntryExtension):
 
 
 def feed_xml(
-    series: SeriesFacts, episodes: Sequence[EpisodeFacts], sizes: Mapping[str, int]
+    series: SeriesFacts,
+    episodes: Sequence[EpisodeFacts],
+    sizes: Mapping[str, int],
+    name: str = FEED,
+    private: bool = False,
 ) -> bytes:
-    """The feed of the audio edition, newest episode first."""
+    """The feed of the audio edition, newest episode first, at `name` under the site's
+    address; `private`: a subscriber's, kept out of directories and from being imported."""
     dated = sorted(
         ((_published(e), e) for e in episodes),
         key=lambda pair: (pair[0], pair[1].number, pair[1].slug),
         reverse=True,
     )
-    fg = _channel(series, dated[0][0] if dated else None)
+    fg = _channel(series, dated[0][0] if dated else None, name, private)
     for when, episode in dated:
         _item(fg.add_entry(order="append"), series.site, episode, when, sizes)
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
@@ -98,13 +112,15 @@ def _published(episode: EpisodeFacts) -> datetime:
     return datetime.combine(day, time(12), tzinfo=UTC)
 
 
-def _channel(series: SeriesFacts, newest: datetime | None) -> FeedGenerator:
+def _channel(
+    series: SeriesFacts, newest: datetime | None, name: str, private: bool
+) -> FeedGenerator:
     site = series.site
     fg = FeedGenerator()
     fg.load_extension("podcast")  # the itunes tags
     fg.register_extension("podcasting", _Podcasting, _Podcasting, atom=False)
     fg.title(_text(series.title))
-    fg.link(href=site.url + FEED, rel="self", type="application/rss+xml")
+    fg.link(href=site.url + name, rel="self", type="application/rss+xml")
     fg.link(href=site.url, rel="alternate")  # the last link is the RSS one
     about = _text(site.description) or f"{_text(series.title)}, a series of video essays."
     fg.description(_cut(about, lambda s: _bytes(s) <= LIMIT))
@@ -118,8 +134,9 @@ def _channel(series: SeriesFacts, newest: datetime | None) -> FeedGenerator:
         fg.podcast.itunes_image(_url(site, series.cover))
     fg.podcast.itunes_type("episodic")
     fg.podcasting.tags = [
-        _Tag(f"{{{PODCAST}}}guid", text=feed_guid(site.url + FEED)),
+        _Tag(f"{{{PODCAST}}}guid", text=feed_guid(site.url + FEED)),  # the show's, everywhere
         _explicit(site),
+        *(_PRIVATE if private else ()),
     ]
     fg.podcasting.drop = () if newest else ("lastBuildDate",)  # else feedgen writes the clock
     return fg

@@ -29,6 +29,8 @@ _TYPES = {
     ".txt": "text/plain",
     ".xml": "application/rss+xml",
     ".json": "application/json",
+    ".png": "image/png",
+    ".eml": "message/rfc822",
 }
 
 
@@ -75,7 +77,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
-class _Listed:
+class Listed:
     path: str
     size: int
     sha256: str
@@ -95,18 +97,24 @@ def verify(output: Path) -> list[Mismatch]:
     return found
 
 
-def read_manifest(output: Path) -> tuple[list[_Listed], set[str]]:
+def read_manifest(output: Path) -> tuple[list[Listed], set[str]]:
     """The files the manifest lists, and the episodes it names. Raises OSError, BadManifest."""
     if (output / MANIFEST).is_symlink():
         raise BadManifest(f"{MANIFEST} is a link; the manifest is a file of the tree")
-    data = read_file(output / MANIFEST, MAX_MANIFEST_BYTES)
+    return parse_manifest(read_file(output / MANIFEST, MAX_MANIFEST_BYTES))
+
+
+def parse_manifest(data: bytes, empty: bool = False) -> tuple[list[Listed], set[str]]:
+    """The files a manifest's bytes list (a tree's, or a bucket's), and the episodes it
+    names; `empty`: one that lists none is taken (the private feeds' with no subscriber).
+    Raises BadManifest."""
     if len(data) > MAX_MANIFEST_BYTES:
         raise BadManifest(f"it is over {MAX_MANIFEST_BYTES:,} bytes")
     try:
         files = json.loads(data.decode("utf-8"))["files"]
     except (ValueError, KeyError, TypeError):
         raise BadManifest('it is not JSON of the form {"files": [...]}') from None
-    if not isinstance(files, list) or not files:
+    if not isinstance(files, list) or not (files or empty):
         raise BadManifest("it lists no files, and would vouch for any tree")
     listed, episodes, seen = [], set(), set()
     for k, entry in enumerate(files):
@@ -116,7 +124,7 @@ def read_manifest(output: Path) -> tuple[list[_Listed], set[str]]:
     return listed, episodes
 
 
-def _entry_of(k: int, entry: object, seen: set[str]) -> _Listed:
+def _entry_of(k: int, entry: object, seen: set[str]) -> Listed:
     if not isinstance(entry, dict):
         raise BadManifest(f"files[{k}] is not an entry with a path, bytes and sha256")
     path, size, digest = entry.get("path"), entry.get("bytes"), entry.get("sha256")
@@ -132,7 +140,7 @@ def _entry_of(k: int, entry: object, seen: set[str]) -> _Listed:
         raise BadManifest(f"files[{k}] ({path}) has no size in bytes")
     if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
         raise BadManifest(f"files[{k}] ({path}) has no SHA-256 (64 hex digits)")
-    return _Listed(path, size, digest)
+    return Listed(path, size, digest)
 
 
 def _outside(path: str) -> bool:
@@ -142,7 +150,7 @@ def _outside(path: str) -> bool:
     return odd or "\\" in path or "\x00" in path or unwelcome(path) is not None
 
 
-def _state(output: Path, entry: _Listed) -> str | None:
+def _state(output: Path, entry: Listed) -> str | None:
     """What is wrong with a listed file, or None: a link on its way (a folder of the tree
     replaced by one, or the file) is never followed."""
     here = output

@@ -47,7 +47,7 @@ def check(essay: Essay, timeline: Timeline) -> list[Problem]:
     )]  # fmt: skip
 
 
-def _frame_key(rendered: Rendered) -> object:
+def frame_key(rendered: Rendered) -> object:
     frame = poster_frame(rendered.essay, rendered.timeline)
     job = job_at(rendered.jobs, frame)
     return [job.keys[0], frame - job.at]
@@ -78,6 +78,6 @@ def _cover(rendered: Rendered, out: Path) -> None:
     out.write_bytes(cover_jpeg(rendered, COVER))
 
 
-POSTER = Product(".jpg", _frame_key, _poster, check=check, role="poster")
-THUMB = Product("-thumbnail.jpg", _frame_key, _thumbnail, role="thumbnail")
+POSTER = Product(".jpg", frame_key, _poster, check=check, role="poster")
+THUMB = Product("-thumbnail.jpg", frame_key, _thumbnail, role="thumbnail")
 COVER_ART = Product("-cover.jpg", lambda r: [cover_recipe(r), COVER], _cover, role="cover")

@@ -30,6 +30,7 @@ class Series:
     author: str | None
     site: Site | None
     language: str
+    public_feed: bool = True  # false: subscribers' private feeds only (`essay publish`)
 
 
 def write_series(series: Series, catalogue: Catalogue, templates: SiteTemplates) -> list[Path]:
@@ -38,10 +39,13 @@ def write_series(series: Series, catalogue: Catalogue, templates: SiteTemplates)
     cover = _cover(catalogue)
     if cover:
         made.append(_put(output / COVER, lambda tmp: shutil.copyfile(cover, tmp)))
-    if series.site and cover:
+    if _feed(series, bool(cover)):
         facts = SeriesFacts(series.title, series.author, series.site, COVER)
         xml = feed_xml(facts, catalogue.episodes, catalogue.sizes())
         made.append(_put(output / FEED, lambda tmp: tmp.write_bytes(xml)))
+    elif not series.public_feed:  # made private: the last public feed goes too
+        with writing(output / FEED):
+            (output / FEED).unlink(missing_ok=True)
     page = templates.render(TEMPLATE, _context(series, catalogue, bool(cover)))
     made.append(_put(output / PAGE, lambda tmp: tmp.write_text(page, encoding="utf-8")))
     listing = manifest(catalogue, [p.name for p in made])
@@ -60,7 +64,7 @@ def rehearse_page(series: Series, episode: EpisodeFacts, templates: SiteTemplate
 
 
 def _context(series: Series, catalogue: Catalogue, cover: bool) -> dict:
-    feed = FEED if series.site and cover else None
+    feed = FEED if _feed(series, cover) else None
     description = series.site.description if series.site else ""
     return {
         "series": {
@@ -73,6 +77,12 @@ def _context(series: Series, catalogue: Catalogue, cover: bool) -> dict:
         "clock": clock,
         "language": series.language,
     }
+
+
+def _feed(series: Series, cover: bool) -> bool:
+    """Whether output/ holds the public feed: it needs an address and art, and the series'
+    leave (`feed: {public: false}` keeps it to subscribers)."""
+    return bool(series.site and cover and series.public_feed)
 
 
 def _cover(catalogue: Catalogue) -> Path | None:

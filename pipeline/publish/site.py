@@ -76,9 +76,9 @@ class SiteTemplates:
             what += "the defaults; add it, or correct the name"
         elif not isinstance(err, jinja2.TemplateError):
             what = f"{type(err).__name__}: {what}"
-        return PageProblem(what, Path(file) if file else self._path_of(name), line)
+        return PageProblem(what, Path(file) if file else self.path_of(name), line)
 
-    def _path_of(self, name: str) -> Path:
+    def path_of(self, name: str) -> Path:
         own = self.overrides / name
         return own if own.exists() else DEFAULTS / name
 

@@ -15,6 +15,8 @@ from pipeline.base.errors import Problem
 from pipeline.script.settings import (
     Audio,
     Ducking,
+    Feed,
+    Newsletter,
     Pacing,
     Scratch,
     Site,
@@ -149,6 +151,8 @@ class Settings:
     site: Site | None = None  # where the series is published
     scratch: Scratch = field(default_factory=Scratch)  # the voice of sections without a take
     strict: bool = False  # a take's disagreements with its script are errors
+    feed: Feed = field(default_factory=Feed)  # whether the feed is public
+    newsletter: Newsletter = field(default_factory=Newsletter)  # the email edition's settings
 
 
 @dataclass(frozen=True)

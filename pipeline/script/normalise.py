@@ -349,6 +349,8 @@ def _settings(
         site=doc.site,
         scratch=doc.scratch,
         strict=doc.strict,
+        feed=doc.feed,
+        newsletter=doc.newsletter,
     )
 
 

@@ -6,6 +6,7 @@ step.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from functools import cache
@@ -378,6 +379,90 @@ class Site(Model):
         return v.lower()
 
 
+class Feed(Model):
+    """Who may read the podcast feed."""
+
+    public: bool = Field(
+        True,
+        description="Write the public feed.xml (false: only subscribers' private feeds, "
+        "made by `essay publish`).",
+    )
+
+
+MEDIA_CACHE = "public, max-age=604800"  # a week: names stay when an episode is rebuilt
+SHORT_CACHE = "public, max-age=300"  # five minutes: pages, feeds, the manifest
+
+
+class Publish(Model):
+    """Where `essay publish` puts output/: a bucket of any S3-compatible store, or a folder."""
+
+    to: str = Field(
+        description="s3://bucket/prefix, or a folder (relative to the project) to copy into."
+    )
+    endpoint: str | None = Field(
+        None, description="The store's address, for one that is not AWS (https://...)."
+    )
+    region: str | None = Field(None, description="The bucket's region (default: boto3's).")
+    media_cache: str = Field(MEDIA_CACHE, description="Cache-Control of media and pictures.")
+    short_cache: str = Field(
+        SHORT_CACHE, description="Cache-Control of pages, transcripts, feeds and the manifest."
+    )
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, v: str) -> str:
+        if v.startswith("s3://"):
+            bucket = v[5:].split("/", 1)[0]
+            if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
+                raise ValueError("must be s3://bucket/prefix (a bucket name: a-z, 0-9, . and -)")
+        elif "://" in v or not v.strip():
+            raise ValueError("must be s3://bucket/prefix, or a folder such as ../public")
+        return v
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", v):
+            raise ValueError("must be an address like https://s3.example.org")
+        return v
+
+    @field_validator("media_cache", "short_cache")
+    @classmethod
+    def _cache(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9=, _-]+", v):
+            raise ValueError("must be a Cache-Control value, e.g. public, max-age=300")
+        return v
+
+
+_ADDRESS = re.compile(r"[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+")
+
+
+class Newsletter(Model):
+    """The newsletter edition of each episode (<slug>.email.html, .email.txt, .eml)."""
+
+    unsubscribe: str | None = Field(
+        None,
+        description="One-click unsubscribe address (https://...), or a mailing service's "
+        "merge tag such as {{unsubscribe_url}}, passed through untouched.",
+    )
+    sender: str | None = Field(None, description="The From of the .eml, e.g. Name <a@b.org>.")
+
+    @field_validator("unsubscribe")
+    @classmethod
+    def _unsubscribe(cls, v: str | None) -> str | None:
+        tag = re.fullmatch(r"(\{\{|\*\||%%|\[)[\w .:-]+(\}\}|\|\*|%%|\])", v or "")
+        if v is not None and not tag and not re.fullmatch(r"https://[^\s<>\"]+", v):
+            raise ValueError("must be an https:// address or a merge tag like {{unsubscribe_url}}")
+        return v
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, v: str | None) -> str | None:
+        if v is not None and not _ADDRESS.fullmatch(v):
+            raise ValueError("must be an address, e.g. The Who & The What <news@example.org>")
+        return v
+
+
 def is_language(code: str) -> bool:
     """An ISO 639 code (two or three letters), with a region after a dash if any."""
     import langcodes
@@ -427,6 +512,11 @@ class SeriesDoc(Model):
         "taller ones are skipped).",
     )
     site: Site | None = Field(None, description="Where the series is published (the feed).")
+    feed: Feed = Field(default_factory=Feed, description="Who may read the podcast feed.")
+    publish: Publish | None = Field(None, description="Where `essay publish` sends output/.")
+    newsletter: Newsletter = Field(
+        default_factory=Newsletter, description="The newsletter edition of each episode."
+    )
     strict: bool = Field(
         False,
         description="A take and its script must agree: each disagreement is an error, not a "

@@ -5,7 +5,6 @@ kind renders through the cache."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys

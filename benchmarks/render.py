@@ -23,7 +23,10 @@ process per build), and measured in one run on one machine:
   wall time, frames encoded against the frames that show the shot, what was rendered;
 - draft profile, cold; scaling (N = 5, 10, 30 in turn, seconds per minute of output, the
   best of `--repeat` rounds); --jobs 1 and 2 (alternating, the best of each, and the memory
-  each needs).
+  each needs);
+- the series bundle (benchmarks/bundle.py) and film clips (benchmarks/clips.py: a clip's
+  segment against ffmpeg's own seek, conform and encode of its range, a source ten times
+  longer, memory, a swapped range).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bundle import bundle_rows
+from clips import clip_rows
 from episode import STILL, make_episode, write_still, write_take
 from memory import PeakMemory
 from render_table import print_table
@@ -92,6 +96,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--peer-seconds", type=float, help="length of the MoviePy render")
     parser.add_argument("--repeat", type=int, default=2, help="cold builds and floors to run")
     parser.add_argument("--skip-bundle", action="store_true", help="no series bundle rows")
+    parser.add_argument("--skip-clips", action="store_true", help="no film clip rows")
     parser.add_argument("--old", help="a checkout of another commit: its MP4's size and frames")
     return parser.parse_args()
 
@@ -130,6 +135,8 @@ class Bench:
         out["jobs"] = self.jobs(episode)
         if not self.args.skip_bundle:
             out["bundle"] = bundle_rows(self.tmp, self.size, self.shape)
+        if not self.args.skip_clips:
+            out["clips"] = clip_rows(self.tmp / "clips", self.size, self.args.quick)
         if not self.args.skip_scaling and not self.args.quick:
             out["scaling"] = self.scaling()
         return out

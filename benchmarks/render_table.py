@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from bundle import bundle_table
+from clips import clip_table
 
 
 def print_table(r: dict) -> None:
     rows = _speed(r) + _peer(r) + _rebuilds(r) + _resources(r)
     if "bundle" in r:
         rows += bundle_table(r["bundle"])
+    if "clips" in r:
+        rows += clip_table(r["clips"])
+    print_rows(rows)
+
+
+def print_rows(rows: list[tuple[str, str, str]]) -> None:
     width = max(len(a) for a, _, _ in rows)
     for a, b, c in rows:
         print(f"{a:<{width}}  {b}" + (f"  [{c}]" if c else ""))

@@ -38,6 +38,23 @@ def test_render_benchmark_quick(tmp_path) -> None:
     assert "cold build" in proc.stdout and "MoviePy peer" in proc.stdout
 
 
+@pytest.mark.slow  # the benchmarks' quick forms are the slow suite's: about 15 s
+def test_clip_benchmark_runs(tmp_path) -> None:
+    out = tmp_path / "clips.json"
+    proc = run("clips.py", "--quick", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    for ratio in ("clip_vs_floor", "cold_vs_floor", "long_vs_short"):
+        assert 0 < figures[ratio] < float("inf"), (ratio, figures[ratio])
+    assert 0 < figures["memory"]["long_vs_short"] < float("inf")
+    assert figures["cold"]["clip_frames"] > 0 and figures["cold"]["clip_seconds"] > 0
+    assert figures["swapped"]["rendered"] and all(
+        "s000.1" in r.split(" > ") for r in figures["swapped"]["rendered"]
+    )  # that shot only
+    for row in ("clip segment", "clip, long source", "clip memory", "clip range swapped"):
+        assert row in proc.stdout
+
+
 @pytest.mark.slow  # the benchmarks' quick forms are the slow suite's
 def test_mix_benchmark_runs(tmp_path) -> None:
     out = tmp_path / "mix.json"

@@ -151,7 +151,7 @@ class ClipKind:
         return True
 
     def plays_on(self, visual: Clip) -> bool:
-        return True
+        return False  # past `to` it holds its last frame, as a still holds its last view
 
     def picture(self, visual: Clip, drawing: Drawing) -> Picture:
         return ClipFrames(visual, drawing)
@@ -167,12 +167,13 @@ class ClipKind:
 
 
 class ClipFrames:
-    """The clip's frames from one ffmpeg, in order from the first one asked for; past the
-    file's end it holds its last."""
+    """The clip's frames from one ffmpeg, in order from the first one asked for; past its
+    range (or the file's end) it holds its last."""
 
     def __init__(self, clip: Clip, drawing: Drawing):
         self.clip, self.drawing = clip, drawing
         self.size = drawing.size[0] * drawing.size[1] * 3 // 2
+        self.length = max(1, round(clip.seconds * drawing.fps))
         self.proc: subprocess.Popen | None = None
         self.read = -1  # the last moment read
         self.last: bytes | None = None
@@ -183,7 +184,8 @@ class ClipFrames:
             self.over = overlay(clip.overlay_svg, drawing.fonts, drawing.size)
 
     def moment(self, n: int) -> int:
-        return n
+        """Its own frames, then its last held: it never shows the film past `to`."""
+        return min(n, self.length - 1)
 
     def draw(self, moment: int, out) -> None:
         if self.proc is None or moment < self.read:
@@ -222,7 +224,7 @@ class ClipFrames:
 
 
 def _decode_args(clip: Clip, drawing: Drawing, at: float) -> list[str]:
-    frames = drawing.frames + drawing.fps * 10  # enough for its own and the next's fade
+    frames = max(1, round(clip.seconds * drawing.fps))  # its range and no more
     return [
         "-ss", f"{at:.6f}", *ffmpeg.source(clip.file), "-an", "-sn", "-dn",
         "-vf", conform(clip.probe, drawing.size, drawing.fps, clip.fit),

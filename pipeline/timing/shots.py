@@ -3,7 +3,7 @@ it, the others share the rest by weight; a crossfade overlaps the shot before.
 
 A clip that speaks opens its section (it plays from the section's first frame, and the
 narration starts a breath after it) or closes it (it starts a breath after the narration
-and plays on through the pause after it)."""
+and holds its last frame through the pause after it)."""
 
 from __future__ import annotations
 

@@ -147,7 +147,7 @@ def _shown(piece: _Piece, shots: Sequence[ShotSpan]) -> dict:
 
 
 def _held(shot: ShotSpan) -> dict:
-    """A shot under the next one's fade-in: a still holds its last view, a clip plays on;
+    """A shot under the next one's fade-in: a still holds its last view, a clip its last frame;
     either way what shows is its picture from the end of its own frames."""
     held = _visual(shot.visual)
     if kind_of(shot.visual).plays_on(shot.visual):

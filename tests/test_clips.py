@@ -123,6 +123,7 @@ def test_the_export_carries_the_clip(clips: Project) -> None:
     assert sound.source_range.start_time.to_seconds() == pytest.approx(2.0)
 
 
+@pytest.mark.slow  # the next test covers every variant; this one is the short form
 def test_picture_and_sound_stay_together_through_a_variable_rate_and_a_rotation(
     tmp_path: Path, clip_media: ClipMedia
 ) -> None:

@@ -89,7 +89,7 @@ def _clip(clip: SoundClip, audio: Audio, exact: bool) -> _Clip:
     """A film's sound brought to the narration's loudness, then by its own `level`, faded
     in and out over the narration's fade so its edges do not click."""
     samples = clip_samples(clip).astype(np.float32) / 32768
-    gain = _level((samples.mean(axis=1) * 32768).astype(np.int16), audio, exact)
+    gain = _db(audio.loudness - integrated(samples.mean(axis=1), exact))
     edge = _fade(np.arange(len(samples)), audio.fade * SAMPLE_RATE)
     edge = edge * _fade(len(samples) - 1 - np.arange(len(samples)), audio.fade * SAMPLE_RATE)
     shaped = samples * (edge * gain * _db(clip.level)).astype(np.float32)[:, None]

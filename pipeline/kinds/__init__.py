@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 
 class Picture(Protocol):
-    """A shot's picture at each of its frames (0 its first; past its own length it holds
-    or plays on, as the kind does)."""
+    """A shot's picture at each of its frames (0 its first; past its own length, under the
+    next shot's fade-in, it holds its last)."""
 
     def moment(self, n: int) -> int:
         """Which view frame n shows: two frames with one moment look the same; -1 always."""
@@ -60,7 +60,6 @@ class Drawing:
     fps: int
     fonts: tuple[Path, ...]
     frames: int  # the shot's own length (its move's; a clip's), frames
-    start: int  # the first frame of the shot that will be asked for (a clip seeks there)
 
 
 class Kind(ShotKind, Protocol):
@@ -69,11 +68,6 @@ class Kind(ShotKind, Protocol):
     def pixels(self, visual: Visual) -> dict[str, Any]: ...
 
     def moves(self, visual: Visual) -> bool: ...
-
-    def plays_on(self, visual: Visual) -> bool:
-        """Past its own frames (under the next shot's fade-in), does its picture still
-        change? A still holds its last view; a clip plays on."""
-        ...
 
     def picture(self, visual: Visual, drawing: Drawing) -> Picture: ...
 

@@ -57,9 +57,6 @@ class CardKind:
     def moves(self, visual: Card) -> bool:
         return False
 
-    def plays_on(self, visual) -> bool:
-        return False
-
     def picture(self, visual: Card, drawing: Drawing) -> Picture:
         from pipeline.visuals.cards import card_planes
 

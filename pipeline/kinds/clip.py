@@ -150,9 +150,6 @@ class ClipKind:
     def moves(self, visual: Clip) -> bool:
         return True
 
-    def plays_on(self, visual: Clip) -> bool:
-        return False  # past `to` it holds its last frame, as a still holds its last view
-
     def picture(self, visual: Clip, drawing: Drawing) -> Picture:
         return ClipFrames(visual, drawing)
 

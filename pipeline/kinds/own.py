@@ -85,9 +85,6 @@ class OwnKind:
     def moves(self, visual: Own) -> bool:
         return True
 
-    def plays_on(self, visual: Own) -> bool:
-        return False
-
     def picture(self, visual: Own, drawing: Drawing) -> Picture:
         return _Frames(visual, drawing)
 

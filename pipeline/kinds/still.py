@@ -96,9 +96,6 @@ class StillKind:
 
         return moves(visual.move)
 
-    def plays_on(self, visual) -> bool:
-        return False
-
     def picture(self, visual: Still, drawing: Drawing) -> Picture:
         from pipeline.visuals.cards import overlay
         from pipeline.visuals.stills import StillFrames

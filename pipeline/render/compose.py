@@ -22,9 +22,7 @@ class _Layer:
         self.shot = shot
         self.buffer = FrameBuffer(*job.size)  # its picture, when it is kept
         self.kept_at: int | None = None  # the moment `buffer` shows; None: nothing kept
-        drawing = Drawing(
-            job.size, job.fps, job.fonts, shot.still_from - shot.first, max(0, -shot.first)
-        )
+        drawing = Drawing(job.size, job.fps, job.fonts, shot.still_from - shot.first)
         self.source = kind_of(shot.visual).picture(shot.visual, drawing)
 
     def _moment(self, frame: int) -> int:

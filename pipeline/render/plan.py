@@ -147,12 +147,9 @@ def _shown(piece: _Piece, shots: Sequence[ShotSpan]) -> dict:
 
 
 def _held(shot: ShotSpan) -> dict:
-    """A shot under the next one's fade-in: a still holds its last view, a clip its last frame;
-    either way what shows is its picture from the end of its own frames."""
-    held = _visual(shot.visual)
-    if kind_of(shot.visual).plays_on(shot.visual):
-        held["at"] = shot.still_from - shot.first_frame
-    return held
+    """A shot under the next one's fade-in holds its last view (a still's, a clip's last
+    frame), whatever its length."""
+    return _visual(shot.visual)
 
 
 def _moving(visual: Visual) -> bool:

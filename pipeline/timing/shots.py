@@ -49,7 +49,7 @@ def around_speech(section: Section) -> tuple[float, float]:
 
 def speaking_at(section: Section, span: SectionSpan, fps: int) -> list[tuple[int, int, int]]:
     """The clips that speak in the section: index among its visuals, first frame, end frame
-    (an opening clip for its own length; one after a sentence too; a closing one plays on
+    (an opening clip for its own length; one after a sentence too; a closing one lasts
     to the section's end)."""
     opening, closing = speaking(section)
     found = []
@@ -101,7 +101,7 @@ def _tiled(section: Section, span: SectionSpan, fps: int) -> list[tuple[Visual, 
         first, end = fixed[j] if j is not None else (span.end_frame, span.end_frame)
         if run:
             placed += _shared([visuals[k] for k in run], at, max(first, at + len(run)), fps)
-        elif placed and first > at:  # nothing between: the clip before plays on
+        elif placed and first > at:  # nothing between: the clip before holds its last frame
             placed[-1] = (placed[-1][0], placed[-1][1], first)
         if j is not None:
             first = placed[-1][2] if placed else span.first_frame

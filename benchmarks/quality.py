@@ -19,8 +19,9 @@ import numpy as np
 from moviepy_peer import PeerShot
 from PIL import Image, ImageOps
 
+from pipeline.kinds.card import Card
+from pipeline.kinds.still import Still
 from pipeline.produce import check
-from pipeline.script.model import Card, Still
 from pipeline.visuals.cards import rasterise
 from pipeline.visuals.motion import progress, view_at
 from pipeline.visuals.yuv import bgr_to_planes

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import imageio_ffmpeg
 import numpy as np
 import opentimelineio as otio
 import pytest
@@ -199,6 +200,7 @@ def _take(project: Project, k: int) -> str:
 
 
 RINGS = '''
+import imageio_ffmpeg
 import numpy as np
 from moviepy import VideoClip
 
@@ -295,3 +297,87 @@ def test_after_must_name_words_the_narration_has(project: Project, clip_media) -
     lines = done.stderr.splitlines()
     assert any("visuals[1].after: the narration has no 'words it lacks'" in x for x in lines)
     assert any("visuals[1].sound: a clip that speaks in the middle" in x for x in lines)
+
+
+LINE = "I have seen the film, and I will not forget it."
+SPOKEN_AT = 0.8  # seconds into the film where the line begins
+HUMAN = Path(__file__).resolve().parents[2] / "shared" / "data" / "human-speech"
+SONNET = "Two. When forty winters shall besiege thy brow, And dig deep trenches in thy beauty's field,"
+SONNET_AT = (2.5, 3.2)  # where "When" begins in the LibriVox reading (after "Two.")
+
+
+def synthesized_film(folder: Path) -> tuple[Path, float]:
+    """A 4 s film whose sound is LINE read at SPOKEN_AT over a hum: an actor's line; and
+    how long the line lasts."""
+    voice = spoken(LINE)
+    sound = 0.02 * np.sin(2 * np.pi * 110 * np.arange(4 * 48_000) / 48_000)
+    at = round(SPOKEN_AT * 48_000)
+    sound[at : at + len(voice)] += voice
+    return muxed(folder, sound, 4), len(voice) / 48_000
+
+
+def muxed(folder: Path, sound: np.ndarray, seconds: float) -> Path:
+    wav = write_wav(folder / "line.wav", sound.astype(np.float32))
+    out = folder / "line.mp4"
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
+         f"testsrc=size=320x180:rate=25:duration={seconds}", "-i", str(wav), "-shortest",
+         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+def with_a_film(project: Project, source: Path, says: str) -> object:
+    data = project.read()
+    data["sections"][1]["visuals"].append(
+        {"clip": film(project, source, source.name), "sound": "on", "says": says}
+    )
+    project.write(data)
+    timeline = timeline_of(project)
+    (sound,) = timeline.clip_sound
+    assert not [w for w in timeline.warnings if "says" in w.message], timeline.warnings
+    return timeline, sound.start / 48_000
+
+
+def test_a_clips_words_are_timed_to_its_own_voice(project: Project, tmp_path: Path) -> None:
+    """`says` is heard in the film's sound, as a take is: its first word starts where the
+    actor starts, its last ends where the actor stops (spread by length, the line would
+    start with the clip, 0.8 s early)."""
+    source, length = synthesized_film(tmp_path)
+    timeline, clip_start = with_a_film(project, source, LINE)
+    words = [w for w in timeline.words if w.start >= clip_start]
+    assert [w.text for w in words] == LINE.split()
+    assert words[0].start - clip_start == pytest.approx(SPOKEN_AT, abs=0.1)
+    assert words[-1].end - clip_start == pytest.approx(SPOKEN_AT + length, abs=0.2)
+
+
+@pytest.mark.skipif(not (HUMAN / "sonnet2.mp3").exists(), reason="no ../shared/data/human-speech")
+def test_a_person_speaking_under_the_films_score_is_heard(
+    project: Project, tmp_path: Path, clip_media: ClipMedia
+) -> None:
+    """A LibriVox reading under Big Buck Bunny's score (10 dB down): "When" is timed where
+    the reader says it, not where a spread by length would put it (0.4 s in)."""
+    from pipeline.audio.clip_sound import range_samples
+
+    voice = range_samples(HUMAN / "sonnet2.mp3", 0, 9, 1)[:, 0] / 32768
+    score = range_samples(clip_media.bunny(), 0, 5.3, 1)[:, 0] / 32768
+    score = np.resize(score, len(voice)) * np.sqrt(np.mean(voice**2) / np.mean(score**2))
+    source = muxed(tmp_path, voice + score * 10 ** (-10 / 20), 9)
+    timeline, clip_start = with_a_film(project, source, SONNET)
+    (when,) = [w for w in timeline.words if w.text == "When" and w.start >= clip_start]
+    assert SONNET_AT[0] <= when.start - clip_start <= SONNET_AT[1], when
+
+
+def test_words_the_film_does_not_say_are_warned_and_refused_when_strict(
+    clips: Project,
+) -> None:
+    """Bunny says nothing: 'Hello, little one.' is not heard, so its captions are spread
+    over the clip and the author is told; `--strict` refuses to ship them."""
+    done = essay(clips.root, "check", str(clips.episode))
+    assert done.returncode == 0, done.stderr
+    (line,) = [x for x in done.stderr.splitlines() if "were not heard" in x]
+    assert "sections[1].visuals[2]" in line and "Hello, little one." in line, line
+    strict = essay(clips.root, "check", "--strict", str(clips.episode))
+    assert strict.returncode == 2
+    assert "were not heard" in strict.stderr

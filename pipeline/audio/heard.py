@@ -26,7 +26,6 @@ from pipeline.timing.sound import JOIN_HOPS
 from pipeline.timing.text import Token, tokenize
 
 if TYPE_CHECKING:
-
     from pipeline.audio.takes import Take
 
 NOT_HEARD = (
@@ -128,9 +127,12 @@ def section_starts(
 
 def listened(section: Section, essay: Essay) -> bool:
     """Recorded narration in English: what the recogniser's model can hear."""
+    return english(essay) and not section.narration.scratch
+
+
+def english(essay: Essay) -> bool:
     site = essay.settings.site
-    english = site is None or site.language.split("-")[0] == "en"
-    return english and not section.narration.scratch
+    return site is None or site.language.split("-")[0] == "en"
 
 
 def _within(words: Sequence[Heard] | None, cut: tuple[int, int]) -> list[Heard] | None:

@@ -31,6 +31,7 @@ VERSION = 1  # bump when the same text and voice would now sound otherwise
 # what a master build says of scratch sections: the fix, as the author would make it
 FIX = "record their takes, or set allow_scratch: true"
 
+
 @dataclass(frozen=True)
 class Word:
     at: float  # seconds into the speech where espeak starts saying it

@@ -60,9 +60,7 @@ def prune_command(path: Path | None, older_than: float | None, max_size: int | N
         older_than = 30
     cache = Cache.for_project(root)
     age = older_than * DAY if older_than is not None else None
-    done = report.guard(
-        lambda: prune(cache, age, max_size), "what was removed is gone"
-    )
+    done = report.guard(lambda: prune(cache, age, max_size), "what was removed is gone")
     removed = report.plural(done.removed, "entry", "entries")
     kept = report.plural(done.kept, "entry", "entries")
     report.say(

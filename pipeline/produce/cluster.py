@@ -33,7 +33,9 @@ class ClusterError(RenderError):
 
 
 # a scheduler's address as Dask's own tools print it: [protocol://]host:port
-_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})")
+_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})"
+)
 
 
 def address_problem(address: str) -> str | None:
@@ -64,9 +66,7 @@ class Cluster:
         self.client, self.topic = client, topic
         self.futures: list = []
 
-    def submit(
-        self, path: Path, profile: BuildProfile, burn: bool, strict: bool, project: Project
-    ):
+    def submit(self, path: Path, profile: BuildProfile, burn: bool, strict: bool, project: Project):
         # by name: the worker has the same code (checked), so the same profiles
         future = self.client.submit(
             remote_build, project.root, path, profile.name, burn, strict, self.topic, pure=False

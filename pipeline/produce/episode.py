@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from pipeline.audio.clip_words import hear_clips
 from pipeline.audio.encoded import encoded_sound
 from pipeline.audio.loudness import Loudness
 from pipeline.audio.music import MusicTrack, load_music
@@ -85,7 +86,8 @@ def check(
     music = _collect(lambda: load_music(essay, project.cache), problems)
     if problems:
         raise EssayError(problems)
-    timeline = build_timeline(essay, takes, [track.length for track in music])
+    said = hear_clips(essay, project.cache)
+    timeline = build_timeline(essay, takes, [track.length for track in music], said)
     if (strict or essay.settings.strict) and timeline.disagreements:
         raise EssayError(replace(p, warning=False) for p in timeline.disagreements)
     renditions = profile.renditions(essay.settings.video, essay.settings.renditions)

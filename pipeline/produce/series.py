@@ -29,9 +29,7 @@ def publish_series(project: Project) -> list[Path]:
 def series_of(project: Project) -> Series:
     settings = project.series
     language = settings.site.language if settings.site else "en"
-    return Series(
-        settings.series, settings.author, settings.site, language, settings.feed.public
-    )
+    return Series(settings.series, settings.author, settings.site, language, settings.feed.public)
 
 
 def series_templates(project: Project) -> SiteTemplates:

@@ -100,9 +100,7 @@ def plan(
     wanted = [e for e in local if (e.path, e.size, e.sha256) not in held]
     wanted.sort(key=lambda e: (tier(e.path), e.path))
     uploads = tuple(
-        Upload(
-            e.path, e.size, e.sha256, content_type(e.path), caching.of(e.path, private), private
-        )
+        Upload(e.path, e.size, e.sha256, content_type(e.path), caching.of(e.path, private), private)
         for e in wanted
     )
     deletes = tuple(sorted(set(present) - {e.path for e in local}))

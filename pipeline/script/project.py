@@ -193,7 +193,6 @@ class Project:
             self._templates[known] = CardTemplates(folder, self.root, fonts)
         return self._templates[known]
 
-
     def check_series(self) -> list[Problem]:
         """What is wrong between the episodes (two with one number, two with one name), and
         a warning when there can be no feed. An episode that does not validate is left to

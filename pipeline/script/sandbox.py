@@ -365,4 +365,3 @@ def _format_method(env: Bounded, owner: str, name: str) -> Callable[..., str]:
         return formatter.vformat(owner, args, kwargs)
 
     return format
-

@@ -184,6 +184,7 @@ class Audio(Model):
         if not low <= int(v[:-1]) <= high:
             raise ValueError(f"use a bitrate from {low}k to {high}k, e.g. {v[:-1][:3]}k")
         return v
+
     trim_margin: float = Field(
         0.15, ge=0, le=2, description="Seconds of silence kept before and after each take."
     )

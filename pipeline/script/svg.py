@@ -49,7 +49,7 @@ def _element(name: str, attributes: dict[str, str]) -> None:
     for attribute, value in attributes.items():
         if attribute.rpartition(":")[2] == "href" and not value.strip().startswith("#"):
             raise _Refused(
-                f"<{name} {attribute}=\"{value[:60]}\"> names a file (or an address) for the "
+                f'<{name} {attribute}="{value[:60]}"> names a file (or an address) for the '
                 "card to load; a card draws with its own shapes and the project's fonts: "
                 "remove it, or show the picture as a still"
             )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.timing import envelope
-from pipeline.timing.text import Token, join, strength
+from pipeline.timing.text import Token, join, quoted, strength
 
 HOP = envelope.HOP
 SHORTEST_PAUSE = 0.06  # seconds of quiet that can be a pause between words
@@ -288,7 +288,7 @@ def _doubts(tokens, phrases, weights, edges, found) -> list[str]:
         if text < 6:  # too short to judge
             continue
         ratio = spoken / (typical * text)
-        quote = _quote(join(tokens[phrases[ks[0]][0] : phrases[ks[-1]][1]]))
+        quote = quoted(join(tokens[phrases[ks[0]][0] : phrases[ks[-1]][1]]))
         if ratio < TOO_FAST:
             doubts.append(
                 f"'{quote}' gets {t1 - t0:.1f} s of speech, "
@@ -300,7 +300,3 @@ def _doubts(tokens, phrases, weights, edges, found) -> list[str]:
                 "far more than its text needs: an extra take or unscripted words?"
             )
     return doubts
-
-
-def _quote(text: str, most: int = 48) -> str:
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"

@@ -29,7 +29,7 @@ import numpy as np
 
 from pipeline.timing import listen
 from pipeline.timing.listen import Heard
-from pipeline.timing.text import Token, strength
+from pipeline.timing.text import Token, quoted, strength
 
 PAD = 0.25  # seconds of audio either side of a run of words given to the aligner
 SMALL = 3  # words: fewer left out or read otherwise are not warned of (recogniser's slips);
@@ -38,6 +38,7 @@ REACH = 40  # script words before an insert that a retake may repeat
 SHORTEST_PHONE = 0.045  # seconds: a word aligned shorter than this a phone was not said
 SLACK = 0.6  # seconds of heard speech a verified difference may leave to pauses
 WORST = -6.5  # nor any one word below this (the worst of 100 said words: -6.3)
+HEARD_SHARE = 0.8  # of a film's line, for its words to be timed where they are heard
 GOOD = -3.0  # listen.align_scored's goodness of words said (5th percentile -2.6 to -3.0)
 FILLER = 0.6  # seconds: unscripted speech of a word or two, shorter: a breath or an "um"
 MARGIN = 0.08  # seconds before a reading's first word where a cut falls (in its pause)
@@ -56,16 +57,22 @@ class Disagreement:
         at = f"at {self.start:.1f} s" if self.end - self.start < 0.05 else (
             f"at {self.start:.1f}-{self.end:.1f} s")  # fmt: skip
         if self.kind == "left out":
-            return (f"the take does not say '{_quote(self.script)}' (where it would be, {at}); "
+            return (f"the take does not say '{quoted(self.script, 60)}' (where it would be, {at}); "
                     "record it, or take it out of the script")  # fmt: skip
         if self.kind == "unscripted":
-            return (f"{at} the take says what the script does not have (heard '"
-                    f"{_quote(self.heard)}'); add it to the script, or cut it from the take")
+            return (
+                f"{at} the take says what the script does not have (heard '"
+                f"{quoted(self.heard, 60)}'); add it to the script, or cut it from the take"
+            )
         if self.kind == "said twice":
-            return (f"'{_quote(self.script)}' is read twice; the reading {at} is kept "
-                    "(narration.retakes: keep-all), so both are heard")
-        return (f"{at} the take seems to say '{_quote(self.heard)}' where the script says "
-                f"'{_quote(self.script)}'")
+            return (
+                f"'{quoted(self.script, 60)}' is read twice; the reading {at} is kept "
+                "(narration.retakes: keep-all), so both are heard"
+            )
+        return (
+            f"{at} the take seems to say '{quoted(self.heard, 60)}' where the script says "
+            f"'{quoted(self.script, 60)}'"
+        )
 
 
 @dataclass(frozen=True)
@@ -77,9 +84,11 @@ class Retake:
     script: str  # the words read again
 
     def line(self) -> str:
-        return (f"'{_quote(self.script)}' is read again at {self.end:.1f} s: the reading at "
-                f"{self.start:.1f} s is cut ({self.end - self.start:.1f} s; "
-                "narration.retakes: keep-all keeps it)")
+        return (
+            f"'{quoted(self.script, 60)}' is read again at {self.end:.1f} s: the reading at "
+            f"{self.start:.1f} s is cut ({self.end - self.start:.1f} s; "
+            "narration.retakes: keep-all keeps it)"
+        )
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,32 @@ def hear(
         tuple(unscripted),
         words=tuple(heard),
     )
+
+
+# where each token of a line is said (seconds; None: a token of no word), None: not heard
+Said = tuple[tuple[float, float] | None, ...] | None
+
+
+def dialogue_times(samples: np.ndarray, tokens: Sequence[Token]) -> Said:
+    """Where each token of a film's line of dialogue (a clip's `says`) is said in its sound
+    (16 kHz int16, seconds into it): its words aligned at once and scored as said there;
+    None where they are not (the film says something else, or its score drowns it)."""
+    script = _Script(tokens)
+    if not script.words or _heard_share(samples, script) < HEARD_SHARE:
+        return None
+    found = listen.align_scored(samples, script.words)
+    if not found or float(np.mean([score for *_, score in found])) < GOOD:
+        return None
+    return _token_times(script, [(a, b) for a, b, _ in found])
+
+
+def _heard_share(samples: np.ndarray, script: _Script) -> float:
+    """How much of the script recognition hears in `samples`, in order: alignment alone
+    places any words over music and birdsong, and scores them well against a phone loop
+    that explains such sound no better (measured on Big Buck Bunny's score)."""
+    heard = [h.word for h in listen.recognise(samples, script.sentences)]
+    matcher = difflib.SequenceMatcher(a=script.words, b=heard, autojunk=False)
+    return sum(m.size for m in matcher.get_matching_blocks()) / len(script.words)
 
 
 def script_words(tokens: Sequence[Token]) -> list[str]:
@@ -558,7 +593,3 @@ def _token_times(
         before = next((out[j] for j in range(k - 1, -1, -1) if out[j] and j in said), None)
         out[k] = (after[0], after[0]) if after else (before[1], before[1]) if before else None
     return tuple(out)
-
-
-def _quote(text: str, most: int = 60) -> str:
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"

@@ -115,8 +115,12 @@ def clip_sounds(shots: Sequence[ShotSpan], fps: int) -> tuple[SoundClip, ...]:
     """Each speaking shot's sound from its first frame, as its picture starts there."""
     return tuple(
         SoundClip(
-            shot.name, sound.file, sound.start, sound.end,
-            shot.first_frame * SAMPLE_RATE // fps, sound.level,
+            shot.name,
+            sound.file,
+            sound.start,
+            sound.end,
+            shot.first_frame * SAMPLE_RATE // fps,
+            sound.level,
         )
         for shot in shots
         if (sound := shot.visual.sound) is not None

@@ -155,3 +155,8 @@ def strength(tokens: Sequence[Token], i: int) -> int:
     """How strongly the gap after tokens[i] separates: 2 sentence, 1 clause, 0 within."""
     cost = break_cost(tokens, i)
     return 2 if cost == SENTENCE else 1 if cost == CLAUSE else 0
+
+
+def quoted(text: str, most: int = 48) -> str:
+    """`text` for a message: at most `most` characters, an ellipsis where it is cut."""
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"

@@ -17,10 +17,11 @@ import numpy as np
 
 from pipeline.base.errors import Problem
 from pipeline.base.ffmpeg import SAMPLE_RATE
-from pipeline.script.model import Essay, Section, Visual
+from pipeline.script.model import Essay, OwnSound, Section, Visual
 from pipeline.script.words import sentence_end
 from pipeline.timing.align import Aligned, align
 from pipeline.timing.cues import Cue, WordTimes, make_cues, problems_with, proportional, settle
+from pipeline.timing.hearing import Said
 from pipeline.timing.shots import (
     BREATH,
     around_speech,
@@ -46,7 +47,7 @@ from pipeline.timing.spans import (
     SoundClip,
     SpokenWord,
 )
-from pipeline.timing.text import Token, tokenize
+from pipeline.timing.text import Token, quoted, tokenize
 
 __all__ = ["Chapter", "SectionSpan", "ShotSpan", "Spoken", "Timeline", "build_timeline"]
 
@@ -105,11 +106,16 @@ class Spoken(Cut, Protocol):
 
 
 def build_timeline(
-    essay: Essay, takes: Mapping[str, Spoken], music_lengths: Sequence[int] = ()
+    essay: Essay,
+    takes: Mapping[str, Spoken],
+    music_lengths: Sequence[int] = (),
+    clip_words: Mapping[tuple[str, int], Said] | None = None,
 ) -> Timeline:
-    """Place everything, given each section's take and each music part's length in samples."""
+    """Place everything, given each section's take, each music part's length in samples,
+    and where each clip that speaks says its words (by section id and the clip's index
+    among its visuals; a clip not listed is timed by the length of its words)."""
     fps = essay.settings.video.fps
-    spans, cues, words, disagreements = _place_sections(essay, takes)
+    spans, cues, words, disagreements = _place_sections(essay, takes, clip_words or {})
     warnings = list(disagreements)
     frames = spans[-1].end_frame
     cues = settle(cues, essay.settings.subtitles, fps)
@@ -140,7 +146,7 @@ def build_timeline(
 
 
 def _place_sections(
-    essay: Essay, takes: Mapping[str, Spoken]
+    essay: Essay, takes: Mapping[str, Spoken], clip_words: Mapping[tuple[str, int], Said]
 ) -> tuple[list[SectionSpan], list[Cue], list[SpokenWord], list[Problem]]:
     """Each section as long as its take plus its pauses, in whole frames; its words and
     cues in it."""
@@ -164,11 +170,11 @@ def _place_sections(
         )
         spans.append(span)
         said, made, doubts = _section_cues(section, tokens, aligned, span, essay)
-        said, made = _with_clips(section, span, essay, said, made)
+        said, made, unheard = _with_clips(section, span, essay, said, made, clip_words)
         # a cue stays in its own section, so a section's frames depend on its text alone
         cues += [replace(c, start=max(c.start, frame / fps), section=i) for c in made]
         words += said
-        warnings += doubts
+        warnings += doubts + unheard
         frame += frames
     return spans, cues, words, warnings
 
@@ -233,23 +239,53 @@ def _section_cues(
 
 
 def _with_clips(
-    section: Section, span: SectionSpan, essay: Essay, said: list[SpokenWord], made: list[Cue]
-) -> tuple[list[SpokenWord], list[Cue]]:
-    """The words of the clips that speak (their `says`) among the narration's, spread over
-    each clip by their length, and their cues."""
+    section: Section,
+    span: SectionSpan,
+    essay: Essay,
+    said: list[SpokenWord],
+    made: list[Cue],
+    clip_words: Mapping[tuple[str, int], Said],
+) -> tuple[list[SpokenWord], list[Cue], list[Problem]]:
+    """The words of the clips that speak (their `says`) among the narration's, where the
+    film says them, and their cues; a clip whose words were not heard in its sound has them
+    spread over it by their length, and a warning."""
     style, fps = essay.settings.subtitles, essay.settings.video.fps
+    unheard = []
     for j, first, _ in speaking_at(section, span, fps):
         sound, seconds = section.visuals[j].sound, section.visuals[j].seconds
         if not sound.says:
             continue
         tokens = tokenize(sound.says, style.max_line_chars)
-        times = proportional(tokens, first / fps, first / fps + seconds)
+        at = first / fps
+        heard = clip_words.get((section.id, j), ())
+        if heard is None:
+            unheard.append(sound.origin.problem(_unheard(sound, seconds), warning=True))
+        times = _heard_times(heard, at) if heard else proportional(tokens, at, at + seconds)
         said = said + [
             SpokenWord(a, b, t.text, span.index, t.space)
             for t, a, b in zip(tokens, times.starts, times.ends, strict=True)
         ]
         made = made + make_cues(tokens, times, style, fps)
-    return sorted(said, key=lambda w: w.start), sorted(made, key=lambda c: c.start)
+    return sorted(said, key=lambda w: w.start), sorted(made, key=lambda c: c.start), unheard
+
+
+def _heard_times(heard: Sequence[tuple[float, float] | None], at: float) -> WordTimes:
+    """Token times heard in a clip (seconds into it) on the episode clock; a token of no
+    word (never first: a dash alone) at the end of the one before."""
+    starts, ends, last = [], [], (0.0, 0.0)
+    for t in heard:
+        last = t or (last[1], last[1])
+        starts.append(at + last[0])
+        ends.append(at + last[1])
+    return WordTimes(starts, ends)
+
+
+def _unheard(sound: OwnSound, seconds: float) -> str:
+    return (
+        f"the words of `says` ('{quoted(sound.says)}') were not heard in the clip's sound "
+        f"({sound.start:g}-{sound.end:g} s of {sound.file.name}): its captions are spread "
+        f"over its {seconds:.1f} s; check that `says` is what the film says"
+    )
 
 
 def _times(times: WordTimes) -> tuple[tuple[float, ...], tuple[float, ...]]:

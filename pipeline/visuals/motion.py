@@ -63,4 +63,3 @@ def focus_in_view(move: Move, image: tuple[int, int], frame: tuple[int, int]) ->
         if abs(fx - v.cx) > frame[0] / v.scale / 2 or abs(fy - v.cy) > frame[1] / v.scale / 2:
             return False
     return True
-

@@ -5,7 +5,7 @@
 
 A source film is made with the bundled ffmpeg (testsrc2 in H.264 with AAC at 24000/1001
 fps, a keyframe every 4 s), and a one-section episode whose only visual is a muted clip of
-20 s from its middle (a 30 s take under it) is built cold in a fresh process:
+20 s from its middle (a 15 s take under it) is built cold in a fresh process:
 
 - cost: the clip's own segment against the floor, one ffmpeg seeking to the same range
   (`-ss from -i source`), conforming it with the same filters (pipeline.kinds.clip.conform)
@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from episode import make_episode
 from memory import PeakMemory
 
-CLIP_SECONDS = 20.0  # --quick: 8 s of a 20 s source, under a 12 s take
-TAKE_SECONDS = 30.0
+CLIP_SECONDS = 20.0  # --quick: 8 s of a 20 s source, over a 5 s take
+TAKE_SECONDS = 15.0  # shorter than the clip: its shot is its range, no frame held
 LONGER = 10  # the long source: the short one this many times over
 SHOT = "s000.1"  # the clip's shot, the section's first
 
@@ -64,7 +64,7 @@ def clip_rows(tmp: Path, size: tuple[int, int], quick: bool) -> dict:
     film = (320, 180) if quick else (1920, 1080)
     minutes = 20 / 60 if quick else 2.0
     heights = (1080, 720, 480) if size[1] >= 1080 else (size[1], size[1] * 2 // 3 // 2 * 2)
-    clip_s, take_s = (8.0, 12.0) if quick else (CLIP_SECONDS, TAKE_SECONDS)
+    clip_s, take_s = (8.0, 5.0) if quick else (CLIP_SECONDS, TAKE_SECONDS)
     short = make_source(tmp / "film-short.mp4", film, minutes * 60)
     long = concatenated(short, tmp / "film-long.mp4", LONGER)
     start = round(minutes * 60 / 2 - clip_s / 2, 3)
@@ -146,7 +146,7 @@ def concatenated(source: Path, path: Path, times: int) -> Path:
 
 
 def _project(root: Path, size, heights, source: Path, start: float, clip_s, take_s) -> Path:
-    """One section: a take (30 s) under one muted clip (20 s)."""
+    """One section: a take (15 s) under one muted clip (20 s)."""
     episode = make_episode(root, 1, size, seconds=take_s, still=(640, 480),
                            renditions=heights)  # fmt: skip
     film = root / "assets" / "film" / source.name

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -18,6 +19,7 @@ import yaml
 from clip_media import ClipMedia
 from conftest import SAID, Project, make_project, spoken, write_wav
 from PIL import Image
+from probe import streams
 from sync_probe import beeps, flashes, offsets
 
 FPS = 30
@@ -53,10 +55,12 @@ def clips(tmp_path_factory: pytest.TempPathFactory, clip_media: ClipMedia) -> Pr
     project = make_project(tmp_path_factory.mktemp("clips") / "proj")
     bunny = film(project, clip_media.bunny(), "bunny.mp4")
     data = project.read()
-    data["sections"][0]["visuals"].insert(1, {"clip": bunny, "from": 1.0, "to": 2.5,
-                                              "credit": "Big Buck Bunny, Blender Foundation"})
-    data["sections"][1]["visuals"].append({"clip": bunny, "from": "0:02", "to": 4.0,
-                                           "sound": "on", "says": "Hello, little one."})
+    data["sections"][0]["visuals"].insert(
+        1, {"clip": bunny, "from": 1.0, "to": 2.5, "credit": "Big Buck Bunny, Blender Foundation"}
+    )
+    data["sections"][1]["visuals"].append(
+        {"clip": bunny, "from": "0:02", "to": 4.0, "sound": "on", "says": "Hello, little one."}
+    )
     project.write(data)
     built(project)
     return project
@@ -147,10 +151,15 @@ def test_picture_and_sound_stay_within_a_frame_whatever_the_source(
     assert max(abs(x) for x in apart) <= 1 / FPS, apart
 
 
-def _sync_offsets(tmp_path: Path, sources: list[Path]) -> list[float]:
+def _sync_offsets(tmp_path: Path, sources: list[Path], fps: float = FPS) -> list[float]:
     """Sound minus picture at each flash of the delivered video, the sources each speaking
-    at the end of a section of its own."""
+    at the end of a section of its own, in a series at `fps`."""
     project = make_project(tmp_path / "proj")
+    if fps != FPS:
+        series = project.root / "essays" / "series.yaml"
+        settings = yaml.safe_load(series.read_text())
+        settings["video"]["fps"] = fps
+        series.write_text(yaml.safe_dump(settings))
     data = project.read()
     still = "assets/t/dark.png"  # no flash of its own
     Image.new("RGB", (320, 180), (20, 20, 20)).save(project.root / still)
@@ -167,6 +176,28 @@ def _sync_offsets(tmp_path: Path, sources: list[Path]) -> list[float]:
     seen, heard = flashes(video), beeps(video)
     assert len(seen) == len(heard) == 4 * len(sources), (seen, heard)
     return offsets(video)
+
+
+def test_a_series_at_23_976_is_exact_and_keeps_clips_in_sync(
+    tmp_path: Path, clip_media: ClipMedia
+) -> None:
+    """`fps: 23.976` is 24000/1001 exactly: the video says so, every frame holds 2002
+    samples of sound, a 25 fps variable-rate clip keeps its flashes on its beeps, and the
+    editor's timeline counts NTSC film frames."""
+    rate = 24000 / 1001
+    apart = _sync_offsets(tmp_path, [clip_media.sync_source("25", "vfr_23976")], 23.976)
+    assert max(abs(x) for x in apart) <= 1 / rate, apart
+    root = tmp_path / "proj"
+    video = root / "output" / "tiny-draft" / "tiny.mp4"
+    found = streams(video)["video"]
+    assert found.rate == Fraction(24000, 1001)
+    frames = found.frames
+    assert len(_audio(video)) == pytest.approx(frames * 2002, abs=2048)  # an AAC frame
+    done = essay(root, "export", "essays/tiny.yaml")
+    assert done.returncode == 0, done.stderr
+    made = otio.adapters.read_from_file(str(root / "output/tiny-timeline/tiny.otio"))
+    assert made.duration().rate == pytest.approx(rate)
+    assert made.duration().value == pytest.approx(frames, abs=1)
 
 
 def test_a_kind_of_your_own_renders_through_the_cache(project: Project) -> None:
@@ -199,7 +230,7 @@ def _take(project: Project, k: int) -> str:
     return str(path.relative_to(project.root))
 
 
-RINGS = '''
+RINGS = """
 import imageio_ffmpeg
 import numpy as np
 from moviepy import VideoClip
@@ -214,7 +245,7 @@ def clip(fields, duration, size, fps):
         lambda t: ((np.sin(r / 6 - t * 8) > 0)[..., None] * colour).astype("uint8"),
         duration=duration,
     )
-'''
+"""
 
 
 def _frame_of(path: Path, at: float, size: tuple[int, int]) -> np.ndarray:
@@ -254,7 +285,6 @@ def _audio(path: Path) -> np.ndarray:
             for r in resampler.resample(frame)
         ]
     return np.concatenate(chunks)
-
 
 
 def test_the_narration_waits_for_a_clip_after_a_sentence(
@@ -302,7 +332,9 @@ def test_after_must_name_words_the_narration_has(project: Project, clip_media) -
 LINE = "I have seen the film, and I will not forget it."
 SPOKEN_AT = 0.8  # seconds into the film where the line begins
 HUMAN = Path(__file__).resolve().parents[2] / "shared" / "data" / "human-speech"
-SONNET = "Two. When forty winters shall besiege thy brow, And dig deep trenches in thy beauty's field,"
+SONNET = (
+    "Two. When forty winters shall besiege thy brow, And dig deep trenches in thy beauty's field,"
+)
 SONNET_AT = (2.5, 3.2)  # where "When" begins in the LibriVox reading (after "Two.")
 
 

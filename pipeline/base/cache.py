@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from pipeline.base import known as facts
@@ -56,7 +57,7 @@ def key(*parts: object) -> str:
 
 
 def _plain(value: object) -> str:
-    if isinstance(value, Path | datetime.date):
+    if isinstance(value, Path | datetime.date | Fraction):
         return str(value)
     # anything else would be keyed by its repr, which may leave out what tells it apart
     raise TypeError(f"a cache key is made of plain values, not {type(value).__name__}")

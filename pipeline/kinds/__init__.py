@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pipeline.base.errors import Problem
 from pipeline.script.kinds import ShotKind
 from pipeline.script.model import Essay, Visual
+from pipeline.script.settings import Rate
 
 if TYPE_CHECKING:
     from pipeline.visuals.yuv import FrameBuffer
@@ -57,7 +58,7 @@ class Drawing:
     """What a picture is drawn with, besides the shot itself."""
 
     size: tuple[int, int]  # the frame, pixels
-    fps: int
+    fps: Rate
     fonts: tuple[Path, ...]
     frames: int  # the shot's own length (its move's; a clip's), frames
 
@@ -73,7 +74,7 @@ class Kind(ShotKind, Protocol):
 
     def checks(self, visual: Visual, frame: tuple[int, int]) -> list[Problem]: ...
 
-    def editorial(self, visual: Visual, frames: int, fps: int) -> Editorial: ...
+    def editorial(self, visual: Visual, frames: int, fps: float) -> Editorial: ...
 
 
 class Held:

@@ -70,7 +70,7 @@ class CardKind:
     def checks(self, visual: Card, frame: tuple[int, int]) -> list[Problem]:
         return []
 
-    def editorial(self, visual: Card, frames: int, fps: int) -> Editorial:
+    def editorial(self, visual: Card, frames: int, fps: float) -> Editorial:
         return Editorial(None, 0.0, {"kind": "card"})  # the export rasterises it
 
 

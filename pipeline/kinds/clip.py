@@ -26,7 +26,7 @@ from pipeline.kinds import Drawing, Editorial, Picture
 from pipeline.kinds.still import overlay_of
 from pipeline.script.kinds import Making
 from pipeline.script.model import Origin, OwnSound, Transition
-from pipeline.script.settings import Model, TransitionSpec
+from pipeline.script.settings import Model, Rate, TransitionSpec
 from pipeline.script.source import KeyPath
 
 VIDEO_TYPES = (".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi")
@@ -156,7 +156,7 @@ class ClipKind:
     def checks(self, visual: Clip, frame: tuple[int, int]) -> list[Problem]:
         return []
 
-    def editorial(self, visual: Clip, frames: int, fps: int) -> Editorial:
+    def editorial(self, visual: Clip, frames: int, fps: float) -> Editorial:
         return Editorial(visual.file.resolve(), visual.start, {
             "kind": "clip", "from": visual.start, "to": visual.end, "fit": visual.fit,
             "sound": "on" if visual.sound else "off",
@@ -229,7 +229,7 @@ def _decode_args(clip: Clip, drawing: Drawing, at: float) -> list[str]:
     ]  # fmt: skip
 
 
-def conform(probe: Probe, frame: tuple[int, int], fps: int, fit: str) -> str:
+def conform(probe: Probe, frame: tuple[int, int], fps: Rate, fit: str) -> str:
     """The filters that bring a clip to the series' frames: deinterlaced, on the series'
     clock by timestamps, colours in BT.709, square pixels, letterboxed or cropped."""
     w, h = frame

@@ -91,7 +91,7 @@ class OwnKind:
     def checks(self, visual: Own, frame: tuple[int, int]) -> list[Problem]:
         return []
 
-    def editorial(self, visual: Own, frames: int, fps: int) -> Editorial:
+    def editorial(self, visual: Own, frames: int, fps: float) -> Editorial:
         return Editorial(None, 0.0, {"kind": visual.name, "fields": dict(visual.fields)})
 
 
@@ -104,7 +104,9 @@ class _Frames:
         self.length = max(1, drawing.frames)
         make = _load(own).clip
         try:
-            self.clip = make(dict(own.fields), self.length / drawing.fps, drawing.size, drawing.fps)
+            self.clip = make(
+                dict(own.fields), float(self.length / drawing.fps), drawing.size, float(drawing.fps)
+            )
         except Exception as err:  # the author's code: whatever it raises is said in a line
             raise _failed(own, err) from None
 
@@ -118,7 +120,7 @@ class _Frames:
         from pipeline.visuals.yuv import rgb_to_planes
 
         try:
-            rgb = np.asarray(self.clip.get_frame(moment / self.drawing.fps))[..., :3]
+            rgb = np.asarray(self.clip.get_frame(float(moment / self.drawing.fps)))[..., :3]
         except Exception as err:
             raise _failed(self.own, err) from None
         if rgb.shape[1::-1] != self.drawing.size:

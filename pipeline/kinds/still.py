@@ -119,7 +119,7 @@ class StillKind:
             found.append(_soft(visual, frame))
         return found
 
-    def editorial(self, visual: Still, frames: int, fps: int) -> Editorial:
+    def editorial(self, visual: Still, frames: int, fps: float) -> Editorial:
         # OTIO has no still: an image file with no available range is one, and the move is
         # ours to say (Resolve does not take keyframes from .otio)
         return Editorial(visual.image.resolve(), 0.0, {

@@ -80,7 +80,7 @@ def _write(checked: Checked, staged: Path, folder: Path, fcp7: bool) -> list[Pat
     (staged / names[1]).write_text(to_srt(timeline.cues), encoding="utf-8")
     if fcp7:
         names.append(Path(f"{slug}.xml"))
-        _write_fcp7(made, timeline.fps, staged / names[-1])
+        _write_fcp7(made, float(timeline.fps), staged / names[-1])
     return names + sorted([*cards.values(), *overlays.values()])
 
 
@@ -99,7 +99,7 @@ def _pictures(
     return made
 
 
-def _write_fcp7(made: otio.schema.Timeline, fps: int, out: Path) -> None:
+def _write_fcp7(made: otio.schema.Timeline, fps: float, out: Path) -> None:
     try:
         otio.adapters.write_to_file(for_fcp7(made, fps), str(out), adapter_name=FCP7_ADAPTER)
     except (otio.exceptions.OTIOError, AttributeError, KeyError, TypeError, ValueError) as err:

@@ -12,13 +12,14 @@ from pipeline.base import ffmpeg
 from pipeline.publish.product import Product, Rendered
 from pipeline.publish.tags import ffmetadata
 from pipeline.render.rendition import Rendition
+from pipeline.script.settings import Rate
 
 _NO_EDIT_LIST = ("-use_editlist", "0", "-movflags", "+faststart+negative_cts_offsets")
 
 
 def assemble(
     segments: Sequence[tuple[Path, int]],
-    fps: int,
+    fps: Rate,
     audio: Path,
     metadata: str,
     out: Path,
@@ -43,7 +44,7 @@ def assemble(
     )
 
 
-def _listing(segments: Sequence[tuple[Path, int]], fps: int) -> str:
+def _listing(segments: Sequence[tuple[Path, int]], fps: Rate) -> str:
     """ffmpeg's concat list, each file with its duration: read from the file, a segment that
     starts with B-frames is as long as its edit list, in the container's whole milliseconds,
     and every frame after it came 0.3 to 0.7 ms early. Given in microseconds, as the

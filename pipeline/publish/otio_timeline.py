@@ -50,7 +50,7 @@ def otio_timeline(
 ) -> otio.schema.Timeline:
     """The episode's timeline. `cards` and `overlays`: the PNG of each card shot and of each
     still's caption, by shot name, where the editor will find them."""
-    fps, shots = timeline.fps, timeline.shots
+    fps, shots = float(timeline.fps), timeline.shots  # OTIO's rates are floats: 23.976 is known
     made = otio.schema.Timeline(name=essay.meta.title, global_start_time=RT(0, fps))
     made.metadata[KEY] = _about(essay, timeline)
     made.tracks.append(_video("Pictures", shots, fps, lambda s: _picture(s, cards)))
@@ -79,7 +79,7 @@ def _about(essay: Essay, timeline: Timeline) -> dict:
         "slug": essay.meta.slug,
         "series": essay.meta.series,
         "episode": essay.meta.episode,
-        "fps": timeline.fps,
+        "fps": float(timeline.fps),
         "frames": timeline.frames,
         "size": [video.width, video.height],
         # also the track's first transition; said here for tools that drop it
@@ -91,7 +91,7 @@ def _about(essay: Essay, timeline: Timeline) -> dict:
 # --- pictures ---------------------------------------------------------------------------
 
 
-def _video(name: str, shots: Sequence[ShotSpan], fps: int, media: Media) -> otio.schema.Track:
+def _video(name: str, shots: Sequence[ShotSpan], fps: float, media: Media) -> otio.schema.Track:
     """One item per shot (a clip, or a gap where `media` has none for it); a dissolve
     before each shot that fades in, when something on this track fades."""
     track = otio.schema.Track(name, kind=otio.schema.TrackKind.Video)
@@ -249,7 +249,7 @@ def _music_items(span: MusicSpan, track: MusicTrack, ducking: dict) -> list:
     return items
 
 
-def for_fcp7(made: otio.schema.Timeline, fps: int) -> otio.schema.Timeline:
+def for_fcp7(made: otio.schema.Timeline, fps: float) -> otio.schema.Timeline:
     """A copy FCP 7 XML can hold: every time in whole frames (its timecode knows no 48000),
     and every file saying how much of it there is: the stretch its clips use, with their
     handles, where the .otio leaves it unsaid (a still has no length)."""
@@ -293,5 +293,8 @@ def card_shots(timeline: Timeline) -> dict[str, str]:
 
 def overlay_shots(timeline: Timeline) -> dict[str, str]:
     """The SVG drawn over each shot that has a caption or credit, by shot name."""
-    told = {s.name: kind_of(s.visual).editorial(s.visual, 0, timeline.fps) for s in timeline.shots}
+    told = {
+        s.name: kind_of(s.visual).editorial(s.visual, 0, float(timeline.fps))
+        for s in timeline.shots
+    }
     return {name: about.overlay for name, about in told.items() if about.overlay is not None}

@@ -38,7 +38,7 @@ def check(essay: Essay, timeline: Timeline) -> list[Problem]:
     if poster is None:
         return []
     span = timeline.sections[poster.section]
-    length = (span.end_frame - span.first_frame) / timeline.fps
+    length = float((span.end_frame - span.first_frame) / timeline.fps)
     if poster.at * timeline.fps < span.end_frame - span.first_frame:
         return []
     return [poster.origin.problem(

@@ -22,6 +22,7 @@ from pipeline.kinds import kind_of
 from pipeline.render.captions import Caption
 from pipeline.render.rendition import Rendition
 from pipeline.script.model import Essay, Visual
+from pipeline.script.settings import Rate
 from pipeline.timing.timeline import ShotSpan, Timeline
 
 # Bump when the frames produced for the same inputs change (motion maths, colour, blending).
@@ -54,7 +55,7 @@ class SegmentJob:
         return self.renditions[0].size
 
     @property
-    def fps(self) -> int:
+    def fps(self) -> Rate:
         return self.renditions[0].fps
 
 

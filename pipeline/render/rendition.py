@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.script.settings import Video
+from pipeline.script.settings import Rate, Video
 
 DRAFT_HEIGHT = 480
 _MASTER_NAME = "master"
@@ -21,7 +21,7 @@ class Rendition:
     name: str  # "master", "720p", "draft"
     width: int
     height: int
-    fps: int
+    fps: Rate
     crf: int
     preset: str
     maxrate: int | None = None  # bits a second, the most a viewer's connection must carry
@@ -40,7 +40,8 @@ class Rendition:
         return [
             *("-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf)),
             *("-profile:v", "high", "-pix_fmt", "yuv420p", "-color_range", "tv"),
-            *("-g", str(2 * self.fps), "-keyint_min", str(self.fps), "-x264-params", x264),
+            *("-g", str(round(2 * self.fps)), "-keyint_min", str(round(self.fps))),
+            *("-x264-params", x264),
             *cap,
         ]
 
@@ -48,7 +49,7 @@ class Rendition:
 def master_and_web(video: Video, heights: tuple[int, ...] = ()) -> tuple[Rendition, ...]:
     """The series' own settings (what subscribers get), then a rendition for each of
     `heights` below the video's, tallest first."""
-    master = Rendition(_MASTER_NAME, video.width, video.height, video.fps, video.crf, video.preset)
+    master = Rendition(_MASTER_NAME, video.width, video.height, video.rate, video.crf, video.preset)
     smaller = sorted({h for h in heights if h < video.height}, reverse=True)
     return (master, *(_web(video, h) for h in smaller))
 
@@ -56,13 +57,13 @@ def master_and_web(video: Video, heights: tuple[int, ...] = ()) -> tuple[Renditi
 def _web(video: Video, height: int) -> Rendition:
     width = round(height * video.width / video.height / 2) * 2
     # 8 Mb/s at 1080p30, less than in proportion to the pixels: 720p 4.4, 480p 2.4 Mb/s
-    rate = 8_000_000 * (width * height / (1920 * 1080)) ** 0.75 * video.fps / 30
+    rate = 8_000_000 * (width * height / (1920 * 1080)) ** 0.75 * video.rate / 30
     return Rendition(
-        f"{height}p", width, height, video.fps, video.crf, video.preset, int(round(rate, -5))
+        f"{height}p", width, height, video.rate, video.crf, video.preset, int(round(rate, -5))
     )
 
 
 def draft(video: Video, heights: tuple[int, ...] = ()) -> tuple[Rendition, ...]:
     """A quick look at 480 lines. ultrafast: its stream is H.264 Constrained Baseline."""
     width = round(DRAFT_HEIGHT * video.width / video.height / 2) * 2
-    return (Rendition("draft", width, DRAFT_HEIGHT, video.fps, 28, "ultrafast"),)
+    return (Rendition("draft", width, DRAFT_HEIGHT, video.rate, 28, "ultrafast"),)

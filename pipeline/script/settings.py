@@ -9,6 +9,7 @@ import difflib
 import re
 import types
 import typing
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -102,17 +103,25 @@ def _numeric(t: Any) -> bool:
 
 
 Pair = tuple[float, float]
+Rate = int | Fraction  # frames per second: 48 kHz holds a whole number of samples a frame
 
 
 class Video(Model):
     width: int = Field(1920, ge=64, le=7680, description="Frame width in pixels (even).")
     height: int = Field(1080, ge=64, le=4320, description="Frame height in pixels (even).")
-    fps: Literal[24, 25, 30, 50, 60] = Field(30, description="Frames per second (constant).")
+    fps: Literal[23.976, 24, 25, 30, 50, 60] = Field(
+        30, description="Frames per second (constant); 23.976 is 24000/1001 exactly."
+    )
     # 0 is lossless, which H.264 High (what the renditions promise) cannot carry: x264 refuses
     crf: int = Field(20, ge=1, le=51, description="x264 quality: lower is better and bigger.")
     preset: Literal[X264_PRESETS] = Field(  # type: ignore[valid-type]
         "veryfast", description="x264 speed preset for the master profile."
     )
+
+    @property
+    def rate(self) -> Rate:
+        """Frames per second, exactly: film's NTSC rate as the fraction it is."""
+        return Fraction(24000, 1001) if self.fps == 23.976 else int(self.fps)
 
     @field_validator("width", "height")
     @classmethod

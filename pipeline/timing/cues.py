@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from pipeline.script.settings import Subtitles
+from pipeline.script.settings import Rate, Subtitles
 from pipeline.timing.text import Token, break_cost, ends_sentence, join
 
 CUE_COST = 4.0  # each extra cue: prefer fewer, fuller cues
@@ -112,7 +112,7 @@ def make_cues(
     tokens: Sequence[Token],
     times: WordTimes,
     style: Subtitles,
-    fps: int,
+    fps: Rate,
     breaks: Collection[int] = (),
 ) -> list[Cue]:
     """Cut tokens into cues, weighing the break rules against the timing rules; a cue
@@ -130,7 +130,7 @@ def make_cues(
     return cues
 
 
-def _out_time(start: float, spoken_end: float, chars: int, style: Subtitles, fps: int) -> float:
+def _out_time(start: float, spoken_end: float, chars: int, style: Subtitles, fps: Rate) -> float:
     """After the last word; longer for reading speed (by at most 12 frames past the voice)
     and to the shortest duration; never longer than the longest."""
     reading = min(start + chars / style.max_cps, spoken_end + 12 / fps)
@@ -139,7 +139,7 @@ def _out_time(start: float, spoken_end: float, chars: int, style: Subtitles, fps
 
 
 def _segment(
-    text: _Text, times: WordTimes, fps: int, breaks: frozenset[int]
+    text: _Text, times: WordTimes, fps: Rate, breaks: frozenset[int]
 ) -> list[tuple[int, int]]:
     style, n = text.style, len(text.tokens)
     gap = style.min_gap_frames / fps
@@ -182,7 +182,7 @@ def _timing_cost(text: _Text, times: WordTimes, i: int, j: int, gap: float) -> f
     return cost + READING * max(0.0, text.width(i, j) / shown - style.max_cps)
 
 
-def settle(cues: Sequence[Cue], style: Subtitles, fps: int) -> list[Cue]:
+def settle(cues: Sequence[Cue], style: Subtitles, fps: Rate) -> list[Cue]:
     """Across the whole episode, in the whole milliseconds the files are written in: no
     overlap, and the gap between cues, by ending cues early. In-times are rounded down (a
     cue comes up at most 1 ms sooner, well inside its lead), out-times up, so rounding never

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 
 from pipeline.script.model import Section, Visual
+from pipeline.script.settings import Rate
 from pipeline.timing.spans import SectionSpan, ShotSpan
 
 BREATH = 0.5  # seconds between the narration and a clip that speaks
@@ -29,11 +30,11 @@ def speaking(section: Section) -> tuple[Visual | None, Visual | None]:
     return opening, closing
 
 
-def own_frames(visual: Visual, fps: int) -> int | None:
+def own_frames(visual: Visual, fps: Rate) -> int | None:
     return None if visual.seconds is None else max(1, round(visual.seconds * fps))
 
 
-def least_frames(section: Section, fps: int) -> int:
+def least_frames(section: Section, fps: Rate) -> int:
     """A section is never shorter than its shots' own lengths, and a frame for each other."""
     return sum(own_frames(v, fps) or 1 for v in section.visuals)
 
@@ -47,7 +48,7 @@ def around_speech(section: Section) -> tuple[float, float]:
     return before, after
 
 
-def speaking_at(section: Section, span: SectionSpan, fps: int) -> list[tuple[int, int, int]]:
+def speaking_at(section: Section, span: SectionSpan, fps: Rate) -> list[tuple[int, int, int]]:
     """The clips that speak in the section: index among its visuals, first frame, end frame
     (an opening clip for its own length; one after a sentence too; a closing one lasts
     to the section's end)."""
@@ -65,7 +66,7 @@ def speaking_at(section: Section, span: SectionSpan, fps: int) -> list[tuple[int
 
 
 def place_shots(
-    sections: Sequence[Section], spans: Sequence[SectionSpan], fps: int
+    sections: Sequence[Section], spans: Sequence[SectionSpan], fps: Rate
 ) -> tuple[ShotSpan, ...]:
     """Shots share their section's frames by weight; a crossfade overlaps the shot before."""
     nominal = []  # (name, visual, section index, first, end) before any overlap
@@ -85,7 +86,7 @@ def place_shots(
     return tuple(ShotSpan(*s) for s in shots)
 
 
-def _tiled(section: Section, span: SectionSpan, fps: int) -> list[tuple[Visual, int, int]]:
+def _tiled(section: Section, span: SectionSpan, fps: Rate) -> list[tuple[Visual, int, int]]:
     """Each shot's [first, end) frames: together, the section's frames in order. A clip that
     speaks is where its sound is; the shots between two such share the frames between them
     (a clip under the narration for its own length, the others by weight)."""
@@ -112,7 +113,7 @@ def _tiled(section: Section, span: SectionSpan, fps: int) -> list[tuple[Visual, 
     return placed
 
 
-def _shared(visuals: Sequence[Visual], first: int, end: int, fps: int) -> list:
+def _shared(visuals: Sequence[Visual], first: int, end: int, fps: Rate) -> list:
     """Shots in [first, end): each with a length of its own takes it, the rest share what
     is left by weight (cumulative rounding, so nothing drifts)."""
     lengths = [own_frames(v, fps) for v in visuals]

@@ -13,6 +13,7 @@ import numpy as np
 
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Essay
+from pipeline.script.settings import Rate
 from pipeline.timing import envelope
 from pipeline.timing.spans import (
     MusicSpan,
@@ -77,7 +78,7 @@ def room_tone(clips: Sequence[NarrationClip], length: int, fade: float) -> tuple
 
 
 def music_spans(
-    essay: Essay, spans: Sequence[SectionSpan], lengths: Sequence[int], fps: int, length: int
+    essay: Essay, spans: Sequence[SectionSpan], lengths: Sequence[int], fps: Rate, length: int
 ) -> tuple[MusicSpan, ...]:
     """A bed under the whole episode; a cue from its first section's first frame to its last
     section's end, or sooner where a cue that does not loop runs out (`lengths`: samples)."""
@@ -111,7 +112,7 @@ def speech_spans(
     return tuple(envelope.runs(mask))
 
 
-def clip_sounds(shots: Sequence[ShotSpan], fps: int) -> tuple[SoundClip, ...]:
+def clip_sounds(shots: Sequence[ShotSpan], fps: Rate) -> tuple[SoundClip, ...]:
     """Each speaking shot's sound from its first frame, as its picture starts there."""
     return tuple(
         SoundClip(

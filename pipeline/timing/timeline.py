@@ -18,6 +18,7 @@ import numpy as np
 from pipeline.base.errors import Problem
 from pipeline.base.ffmpeg import SAMPLE_RATE
 from pipeline.script.model import Essay, OwnSound, Section, Visual
+from pipeline.script.settings import Rate
 from pipeline.script.words import sentence_end
 from pipeline.timing.align import Aligned, align
 from pipeline.timing.cues import Cue, WordTimes, make_cues, problems_with, proportional, settle
@@ -54,7 +55,7 @@ __all__ = ["Chapter", "SectionSpan", "ShotSpan", "Spoken", "Timeline", "build_ti
 
 @dataclass(frozen=True)
 class Timeline:
-    fps: int
+    fps: Rate
     frames: int
     sections: tuple[SectionSpan, ...]
     shots: tuple[ShotSpan, ...]
@@ -72,7 +73,7 @@ class Timeline:
 
     @property
     def duration(self) -> float:
-        return self.frames / self.fps
+        return float(self.frames / self.fps)
 
     @property
     def samples(self) -> int:
@@ -82,7 +83,7 @@ class Timeline:
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         return tuple(
-            Chapter(s.first_frame / self.fps, s.end_frame / self.fps, s.title)
+            Chapter(float(s.first_frame / self.fps), float(s.end_frame / self.fps), s.title)
             for s in self.sections
         )
 
@@ -114,7 +115,7 @@ def build_timeline(
     """Place everything, given each section's take, each music part's length in samples,
     and where each clip that speaks says its words (by section id and the clip's index
     among its visuals; a clip not listed is timed by the length of its words)."""
-    fps = essay.settings.video.fps
+    fps = essay.settings.video.rate
     spans, cues, words, disagreements = _place_sections(essay, takes, clip_words or {})
     warnings = list(disagreements)
     frames = spans[-1].end_frame
@@ -150,7 +151,7 @@ def _place_sections(
 ) -> tuple[list[SectionSpan], list[Cue], list[SpokenWord], list[Problem]]:
     """Each section as long as its take plus its pauses, in whole frames; its words and
     cues in it."""
-    fps, timing = essay.settings.video.fps, essay.settings.timing
+    fps, timing = essay.settings.video.rate, essay.settings.timing
     spans, cues, words, warnings = [], [], [], []
     frame, last = 0, len(essay.sections) - 1
     for i, section in enumerate(essay.sections):
@@ -214,7 +215,7 @@ def _section_cues(
     word it does not say, none up while it says what the script does not have, and none
     over a clip the narration waits for."""
     style = essay.settings.subtitles
-    fps = essay.settings.video.fps
+    fps = essay.settings.video.rate
     said = [k for k in range(len(tokens)) if aligned.said(k)]
     quiet = [(span.at(a), span.at(b)) for a, b in aligned.unscripted]
     times = WordTimes(
@@ -249,7 +250,7 @@ def _with_clips(
     """The words of the clips that speak (their `says`) among the narration's, where the
     film says them, and their cues; a clip whose words were not heard in its sound has them
     spread over it by their length, and a warning."""
-    style, fps = essay.settings.subtitles, essay.settings.video.fps
+    style, fps = essay.settings.subtitles, essay.settings.video.rate
     unheard = []
     for j, first, _ in speaking_at(section, span, fps):
         sound, seconds = section.visuals[j].sound, section.visuals[j].seconds

@@ -413,3 +413,17 @@ def test_words_the_film_does_not_say_are_warned_and_refused_when_strict(
     strict = essay(clips.root, "check", "--strict", str(clips.episode))
     assert strict.returncode == 2
     assert "were not heard" in strict.stderr
+
+
+def test_a_clip_line_too_fast_to_read_is_warned_on_the_clip(
+    project: Project, clip_media: ClipMedia
+) -> None:
+    data = project.read()
+    data["sections"][1]["visuals"].append({
+        "clip": film(project, clip_media.bunny(), "bunny.mp4"), "from": 1, "to": 2,
+        "sound": "on", "says": "Far too many words for one second of a rabbit waking up.",
+    })  # fmt: skip
+    project.write(data)
+    fast = [w for w in timeline_of(project).warnings if "fast here" in w.message]
+    assert fast and all(w.key == "sections[1].visuals[2]" for w in fast), fast
+    assert all("the film's line is fast" in w.message for w in fast), fast

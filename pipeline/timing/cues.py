@@ -38,6 +38,7 @@ class Cue:
     space: bool  # a space stands between it and the cue before, in the script
     section: int = 0  # index of the section whose narration it carries
     words: int = 0  # how many words it shows: the timeline's next ones after the cue before's
+    clip: int | None = None  # the index among its section's visuals of the clip it captions
 
     @property
     def chars_per_second(self) -> float:
@@ -217,9 +218,10 @@ def problems_with(cue: Cue, style: Subtitles) -> list[str]:
     """Rules a timed cue still breaks (the voice left no way around them)."""
     found = []
     if cue.chars_per_second > style.max_cps + 0.05:
+        who = "the narrator is" if cue.clip is None else "the film's line is"
         found.append(
             f"reads at {cue.chars_per_second:.1f} characters a second "
-            f"(limit {style.max_cps:g}): the narrator is fast here"
+            f"(limit {style.max_cps:g}): {who} fast here"
         )
     if cue.end - cue.start < style.min_duration - 1e-3:
         found.append(f"shows for {cue.end - cue.start:.2f} s (shortest {style.min_duration:g} s)")

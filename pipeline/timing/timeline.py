@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.base.errors import Problem
 from pipeline.base.ffmpeg import SAMPLE_RATE
-from pipeline.script.model import Essay, OwnSound, Section, Visual
+from pipeline.script.model import Essay, Origin, OwnSound, Section, Visual
 from pipeline.script.settings import Rate
 from pipeline.script.words import sentence_end
 from pipeline.timing.align import Aligned, align
@@ -266,7 +266,7 @@ def _with_clips(
             SpokenWord(a, b, t.text, span.index, t.space)
             for t, a, b in zip(tokens, times.starts, times.ends, strict=True)
         ]
-        made = made + make_cues(tokens, times, style, fps)
+        made = made + [replace(c, clip=j) for c in make_cues(tokens, times, style, fps)]
     return sorted(said, key=lambda w: w.start), sorted(made, key=lambda c: c.start), unheard
 
 
@@ -317,12 +317,19 @@ def _cue_warnings(essay: Essay, cues: Sequence[Cue]) -> list[Problem]:
     narration they come from."""
     style = essay.settings.subtitles
     return [
-        essay.sections[cue.section].narration.script.problem(
+        _said_by(essay.sections[cue.section], cue).problem(
             f"the cue '{cue.text}' {rule}", warning=True
         )
         for cue in cues
         for rule in problems_with(cue, style)
     ]
+
+
+def _said_by(section: Section, cue: Cue) -> Origin:
+    """Where a cue's words are written: the narration's text, or a clip's `says`."""
+    if cue.clip is None:
+        return section.narration.script
+    return section.visuals[cue.clip].sound.origin
 
 
 PACE_RANGE = (0.6, 1.7)  # a section's speaking pace against the episode's, before we warn

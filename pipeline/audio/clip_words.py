@@ -5,12 +5,12 @@ found is kept by the clip's sound and its text, so a build hears a clip once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 
 from pipeline.audio.clip_sound import range_samples
 from pipeline.audio.heard import english
+from pipeline.audio.take_cache import save_arrays
 from pipeline.base.cache import ANALYSIS, Area, Cache, file_digest, key
 from pipeline.script.model import Essay, OwnSound
 from pipeline.timing import listen
@@ -65,10 +65,4 @@ def _remember(area: Area, name: str, said: Said, count: int) -> None:
     for k, t in enumerate(said or ()):
         if t is not None:
             times[k] = t
-    arrays = {"heard": np.array(said is not None), "times": times}
-
-    def write(tmp: Path) -> None:
-        with tmp.open("wb") as f:
-            np.savez(f, **arrays)
-
-    area.put_file(f"{name}.npz", write)
+    save_arrays(area, name, {"heard": np.array(said is not None), "times": times})

@@ -62,7 +62,7 @@ def remember(area: Area, name: str, measured: Sequence[dict[str, np.ndarray]]) -
     arrays = {"count": np.array(len(measured))}
     for k, fields in enumerate(measured):
         arrays |= {f"{k}.{field}": value for field, value in fields.items()}
-    _save(area, name, arrays)
+    save_arrays(area, name, arrays)
 
 
 def heard_key(path: Path, cut: tuple[int, int]) -> str:
@@ -88,14 +88,15 @@ def recall_heard(area: Area, name: str) -> Before | None:
 
 
 def remember_heard(area: Area, name: str, script: Sequence[str], heard: Sequence[Heard]) -> None:
-    _save(area, name, {
+    save_arrays(area, name, {
         "script": np.array(script, dtype=str),
         "heard": np.array([h.word for h in heard], dtype=str),
         "times": np.array([(h.start, h.end) for h in heard], dtype=np.float64).reshape(-1, 2),
     })  # fmt: skip
 
 
-def _save(area: Area, name: str, arrays: dict[str, np.ndarray]) -> None:
+def save_arrays(area: Area, name: str, arrays: dict[str, np.ndarray]) -> None:
+    """`arrays` as `<name>.npz` in `area`: numbers only, never pickled objects."""
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     area.put_file(f"{name}.npz", lambda tmp: tmp.write_bytes(buffer.getvalue()))

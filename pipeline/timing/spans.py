@@ -1,6 +1,6 @@
 """What the Timeline places: sections, shots and chapters in frames; narration, room tone
-and music in samples at 48 kHz. Both clocks count whole units, so nothing drifts: 48000
-is a multiple of every frame rate the format allows."""
+and music in samples at 48 kHz. Both clocks count whole units, so nothing drifts: every
+frame rate the format allows holds a whole number of samples a frame (2002 at 24000/1001)."""
 
 from __future__ import annotations
 

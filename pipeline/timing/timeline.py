@@ -77,7 +77,8 @@ class Timeline:
 
     @property
     def samples(self) -> int:
-        """The sound's length: exactly the video's frames (48000 is a multiple of each fps)."""
+        """The sound's length: exactly the video's frames (every rate allowed holds a whole
+        number of samples a frame)."""
         return self.frames * SAMPLE_RATE // self.fps
 
     @property

@@ -173,7 +173,8 @@ class ClipFrames:
         self.length = max(1, round(clip.seconds * drawing.fps))
         self.proc: subprocess.Popen | None = None
         self.read = -1  # the last moment read
-        self.last: bytes | None = None
+        self.last: bytearray | None = None  # the last whole frame read
+        self.spare = bytearray(self.size)  # read into, then swapped: no 3 MB allocated a frame
         self.over = None
         if clip.overlay_svg:
             from pipeline.visuals.cards import overlay
@@ -188,10 +189,10 @@ class ClipFrames:
         if self.proc is None or moment < self.read:
             self._open(moment)
         while self.read < moment:
-            frame = self.proc.stdout.read(self.size) if self.proc.stdout else b""
+            got = self.proc.stdout.readinto(self.spare) if self.proc.stdout else 0
             self.read += 1
-            if len(frame) == self.size:
-                self.last = frame
+            if got == self.size:
+                self.last, self.spare = self.spare, self.last or bytearray(self.size)
         if self.last is None:
             out.fill()
         else:

@@ -244,14 +244,14 @@ class _Looks:
             pictures[segment.section].append(segment.path.name)
         looks = {}
         for span in timeline.sections:
-            start = float(span.first_frame / timeline.fps)
+            start = timeline.seconds(span.first_frame)
             said = [
                 (round(c.start - start, 3), round(c.end - start, 3), c.text)
                 for c in timeline.cues
                 if c.section == span.index
             ]
             looks[span.id] = (span.title, tuple(said), tuple(pictures[span.id]))
-        return cls({s.id: float(s.first_frame / timeline.fps) for s in timeline.sections}, looks)
+        return cls({s.id: timeline.seconds(s.first_frame) for s in timeline.sections}, looks)
 
     def first_change(self, before: _Looks | None) -> float | None:
         if before is None:

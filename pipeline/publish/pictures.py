@@ -38,7 +38,7 @@ def check(essay: Essay, timeline: Timeline) -> list[Problem]:
     if poster is None:
         return []
     span = timeline.sections[poster.section]
-    length = float((span.end_frame - span.first_frame) / timeline.fps)
+    length = timeline.seconds(span.end_frame - span.first_frame)
     if poster.at * timeline.fps < span.end_frame - span.first_frame:
         return []
     return [poster.origin.problem(

@@ -15,7 +15,7 @@ def transcript(timeline: Timeline) -> list[dict]:
     """The sections, each with its title, start and the cues said in it, each cue with its
     words and when each is said (the page marks the word being said)."""
     sections = [
-        {"title": s.title, "start": float(s.first_frame / timeline.fps), "cues": []}
+        {"title": s.title, "start": timeline.seconds(s.first_frame), "cues": []}
         for s in timeline.sections
     ]
     words = iter(timeline.words)

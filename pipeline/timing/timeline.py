@@ -71,9 +71,13 @@ class Timeline:
     # where take and script disagree, a cue breaks a rule, or a take's file is doubtful
     warnings: tuple[Problem, ...] = ()
 
+    def seconds(self, frames: int) -> float:
+        """`frames` in seconds: a float, whatever the rate (a Fraction at 23.976)."""
+        return float(frames / self.fps)
+
     @property
     def duration(self) -> float:
-        return float(self.frames / self.fps)
+        return self.seconds(self.frames)
 
     @property
     def samples(self) -> int:
@@ -84,7 +88,7 @@ class Timeline:
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         return tuple(
-            Chapter(float(s.first_frame / self.fps), float(s.end_frame / self.fps), s.title)
+            Chapter(self.seconds(s.first_frame), self.seconds(s.end_frame), s.title)
             for s in self.sections
         )
 
